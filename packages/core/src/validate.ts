@@ -1,0 +1,379 @@
+/**
+ * Configuration rules -> problems. Turns user options into normalised settings, collecting every problem at once
+ * (DESIGN.md, "Refused at startup"). Errors throw in strict mode and become warnings with `strict: false`;
+ * warnings never throw. Where a rule is broken in non-strict mode the setting keeps the behaviour browsers would
+ * show anyway, and never widens access (no `*` or reflected origin with credentials).
+ */
+import type { ConfigProblemCode, CorsConfigProblem } from './config-error.js';
+import type { CorsLogger, CorsOptions, OriginFunction, OriginRule } from './options.js';
+import { CORS_DEFAULTS } from './options.js';
+import { type OriginPattern, isLoopbackHost, parseOriginRule } from './origins/parse-rule.js';
+import { isPublicSuffix } from './origins/public-suffix.js';
+import { hasNestedQuantifier, isAnchored } from './origins/regex-safety.js';
+import type { AllowedHeaderSet } from './request-headers.js';
+import { FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, NORMALIZED_METHODS, isForbiddenRequestHeader, isToken, toList } from './tokens.js';
+
+export type Severity = 'error' | 'warning';
+export interface RatedProblem extends CorsConfigProblem {
+  severity: Severity;
+}
+
+export interface NormalisedSettings {
+  enabled: boolean;
+  anyOrigin: boolean;
+  reflectAnyOrigin: boolean;
+  patterns: OriginPattern[];
+  regexps: RegExp[];
+  functions: OriginFunction[];
+  /** Human-readable origin rules, for refusal messages. */
+  originRules: string[];
+  anyMethod: boolean;
+  methods: string[];
+  allowedHeaders: AllowedHeaderSet;
+  allowedHeaderNames: string[];
+  exposedHeaders: string[];
+  credentials: boolean;
+  maxAge?: number;
+  optionsSuccessStatus: number;
+  preflightContinue: boolean;
+  privateNetworkAccess: boolean;
+  strict: boolean;
+  debug: boolean;
+  logger: CorsLogger | undefined;
+  onRefusal: CorsOptions['onRefusal'];
+  originCache?: { max: number; ttl: number };
+  maxRequestHeadersLength: number;
+}
+
+const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof CorsOptions>([
+  'origin', 'methods', 'allowedHeaders', 'exposedHeaders', 'credentials', 'maxAge', 'optionsSuccessStatus',
+  'preflightContinue', 'privateNetworkAccess', 'inherit', 'strict', 'debug', 'logger', 'onRefusal', 'originCache',
+  'maxRequestHeadersLength',
+]);
+
+export interface ValidateContext {
+  /** Methods to allow when `methods` is not configured (an adapter passes the route's own methods). */
+  defaultMethods?: readonly string[];
+}
+
+export function validateOptions(options: CorsOptions, context: ValidateContext = {}): { settings: NormalisedSettings; problems: RatedProblem[] } {
+  const problems: RatedProblem[] = [];
+  const report = (severity: Severity, path: string, code: ConfigProblemCode, message: string) => problems.push({ severity, path, code, message });
+
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    report('error', '', 'option-type', `options must be an object, got ${describeValue(options)}`);
+    options = {};
+  }
+  for (const key of Object.keys(options)) {
+    if (!KNOWN_OPTIONS.has(key)) report('error', key, 'option-unknown', `unknown option '${key}'${suggestOption(key)}`);
+  }
+
+  const strict = readBoolean(options, 'strict', CORS_DEFAULTS.strict, report);
+  const credentials = readBoolean(options, 'credentials', CORS_DEFAULTS.credentials, report);
+  const settings: NormalisedSettings = {
+    enabled: true,
+    anyOrigin: false,
+    reflectAnyOrigin: false,
+    patterns: [],
+    regexps: [],
+    functions: [],
+    originRules: [],
+    anyMethod: false,
+    methods: [],
+    allowedHeaders: { mode: 'reflect' },
+    allowedHeaderNames: [],
+    exposedHeaders: [],
+    credentials,
+    optionsSuccessStatus: CORS_DEFAULTS.optionsSuccessStatus,
+    preflightContinue: readBoolean(options, 'preflightContinue', CORS_DEFAULTS.preflightContinue, report),
+    privateNetworkAccess: readBoolean(options, 'privateNetworkAccess', CORS_DEFAULTS.privateNetworkAccess, report),
+    strict,
+    debug: readBoolean(options, 'debug', CORS_DEFAULTS.debug, report),
+    logger: undefined,
+    onRefusal: undefined,
+    maxRequestHeadersLength: CORS_DEFAULTS.maxRequestHeadersLength,
+  };
+
+  validateOrigin(options, settings, report);
+  validateMethods(options, settings, context, report);
+  validateAllowedHeaders(options, settings, report);
+  validateExposedHeaders(options, settings, report);
+  validateScalars(options, settings, report);
+  return { settings, problems };
+}
+
+type Report = (severity: Severity, path: string, code: ConfigProblemCode, message: string) => void;
+
+function validateOrigin(options: CorsOptions, settings: NormalisedSettings, report: Report): void {
+  const origin = options.origin;
+  if (origin === undefined) {
+    report('error', 'origin', 'origin-missing', "no 'origin' configured; list the origins your pages are served from, e.g. origin: ['https://app.example.com'] (use origin: '*' for a public API without credentials)");
+    settings.enabled = false;
+    return;
+  }
+  if (origin === false) {
+    settings.enabled = false;
+    return;
+  }
+  if (origin === true) {
+    if (settings.credentials) {
+      report('error', 'origin', 'origin-any-with-credentials', 'origin: true reflects every origin back with credentials, letting any website act as the signed-in user; list the allowed origins instead');
+      settings.anyOrigin = true; // non-strict: degrade to '*' without credentials, never reflect with credentials
+      settings.credentials = false;
+    } else {
+      settings.reflectAnyOrigin = true;
+    }
+    settings.originRules = ['any origin (reflected)'];
+    return;
+  }
+  const rules: readonly unknown[] = Array.isArray(origin) ? origin : [origin];
+  if (Array.isArray(origin) && origin.length === 0) {
+    report('error', 'origin', 'origin-missing', "origin is an empty list, which allows nothing; list the allowed origins or use origin: false to turn CORS off");
+  }
+  const summary: string[] = [];
+  rules.forEach((rule, index) => {
+    const path = Array.isArray(origin) ? `origin[${index}]` : 'origin';
+    if (rule === '*') {
+      summary.push('*');
+      if (settings.credentials) {
+        report('error', path, 'origin-any-with-credentials', "origin '*' cannot be used with credentials: true (browsers refuse it, and reflecting every origin instead would let any website act as the signed-in user); list the allowed origins");
+      }
+      settings.anyOrigin = true;
+      return;
+    }
+    if (typeof rule === 'string') {
+      summary.push(rule);
+      addStringRule(rule, path, settings, report);
+      return;
+    }
+    if (rule instanceof RegExp) {
+      summary.push(String(rule));
+      addRegExpRule(rule, path, settings, report);
+      return;
+    }
+    if (typeof rule === 'function') {
+      summary.push(`${(rule as OriginRule & { name?: string }).name || 'function'}()`);
+      settings.functions.push(rule as OriginFunction);
+      return;
+    }
+    report('error', path, 'option-type', `origin rules are strings, RegExps or functions, got ${describeValue(rule)}`);
+  });
+  if (settings.anyOrigin && settings.credentials) settings.credentials = false; // never '*' with credentials
+  settings.originRules = summary;
+}
+
+function addStringRule(rule: string, path: string, settings: NormalisedSettings, report: Report): void {
+  const parsed = parseOriginRule(rule);
+  for (const problem of parsed.problems) report('error', path, problem.code, problem.message);
+  const pattern = parsed.pattern;
+  if (!pattern) return;
+  settings.patterns.push(pattern);
+  const scheme = pattern.kind === 'exact' ? pattern.origin.slice(0, pattern.origin.indexOf(':')) : pattern.scheme;
+  const host = pattern.kind === 'exact' ? hostOf(pattern.origin) : pattern.host;
+  if (settings.credentials && scheme === 'http' && host !== undefined && !isLoopbackHost(host)) {
+    report('error', path, 'origin-insecure-with-credentials', `origin '${rule}' is plain http with credentials: anyone on the network can read or inject its traffic and act as the user; use 'https://${rule.slice(7)}'`);
+  }
+  if (pattern.kind === 'pattern' && pattern.subdomains && isPublicSuffix(pattern.host)) {
+    const message = `origin '${rule}' allows every subdomain of the public suffix '${pattern.host}', which strangers can register; name your own domain ('${pattern.scheme}://*.your-app.${pattern.host}')`;
+    report(settings.credentials ? 'error' : 'warning', path, 'origin-public-suffix-wildcard', message);
+  }
+}
+
+function addRegExpRule(rule: RegExp, path: string, settings: NormalisedSettings, report: Report): void {
+  if (!isAnchored(rule.source)) {
+    report('error', path, 'origin-regex-unanchored', `RegExp ${rule} is not anchored, so 'https://example.com.evil.com' can match; write it as /^...$/ (one ^ at the start, one $ at the end, no top-level |)`);
+  }
+  if (hasNestedQuantifier(rule.source)) {
+    report('error', path, 'origin-regex-catastrophic', `RegExp ${rule} nests quantifiers (like (a+)+), which can take exponential time on a hostile Origin; use a single quantifier per group or a '*.' pattern`);
+  }
+  let regexp = rule;
+  if (rule.global || rule.sticky) {
+    report('error', path, 'origin-regex-flags', `RegExp ${rule} has the g or y flag, which makes test() remember lastIndex between requests and skip matches; remove the flag`);
+    regexp = new RegExp(rule.source, rule.flags.replace(/[gy]/g, ''));
+  }
+  settings.regexps.push(regexp);
+}
+
+function validateMethods(options: CorsOptions, settings: NormalisedSettings, context: ValidateContext, report: Report): void {
+  const configured = readList(options, 'methods', report);
+  const methods = configured ?? [...(context.defaultMethods ?? CORS_DEFAULTS.methods)];
+  const result: string[] = [];
+  methods.forEach((method, index) => {
+    const path = `methods[${index}]`;
+    if (method === '*') {
+      if (settings.credentials) {
+        report('error', path, 'method-invalid', "methods '*' is taken literally when credentials are allowed (browsers then only accept a method named '*'); list the methods");
+      }
+      settings.anyMethod = true;
+      return;
+    }
+    if (!isToken(method)) {
+      report('error', path, 'method-invalid', `method '${method}' is not a valid HTTP method token`);
+      return;
+    }
+    if (FORBIDDEN_METHODS.has(method.toUpperCase())) {
+      report('error', path, 'method-forbidden', `method '${method}' is forbidden by the Fetch Standard: no browser will send it; remove it`);
+      return;
+    }
+    const upper = method.toUpperCase();
+    if (method !== upper && NORMALIZED_METHODS.has(upper)) {
+      result.push(upper); // fetch() always sends these in upper case
+      return;
+    }
+    if (method !== upper) {
+      report('warning', path, 'method-invalid', `method '${method}' matches only pages that write it in lower case: methods are case-sensitive and fetch() does not upper-case ${upper}; did you mean '${upper}'?`);
+    }
+    if (!result.includes(method)) result.push(method);
+  });
+  settings.methods = result;
+}
+
+function validateAllowedHeaders(options: CorsOptions, settings: NormalisedSettings, report: Report): void {
+  const configured = readList(options, 'allowedHeaders', report);
+  if (configured === undefined) return;
+  const names: string[] = [];
+  let wildcard = false;
+  configured.forEach((header, index) => {
+    const path = `allowedHeaders[${index}]`;
+    if (header === '*') {
+      wildcard = true;
+      if (settings.credentials) {
+        report('error', path, 'allowed-headers-wildcard-with-credentials', "allowedHeaders '*' is taken literally when credentials are allowed (browsers then accept only a header named '*'); list the header names");
+      }
+      return;
+    }
+    if (!isToken(header)) {
+      report('error', path, 'header-invalid', `header name '${header}' is not a valid HTTP token`);
+      return;
+    }
+    const lower = header.toLowerCase();
+    if (isForbiddenRequestHeader(lower)) {
+      report('warning', path, 'header-forbidden', `header '${header}' is a forbidden request header: browsers set it themselves and never ask to send it; remove it`);
+    }
+    if (!names.includes(lower)) names.push(lower);
+  });
+  settings.allowedHeaderNames = wildcard ? ['*', ...names] : names;
+  settings.allowedHeaders = wildcard && !settings.credentials
+    ? { mode: 'wildcard', authorization: names.includes('authorization') }
+    : { mode: 'list', names: new Set(names) };
+}
+
+function validateExposedHeaders(options: CorsOptions, settings: NormalisedSettings, report: Report): void {
+  const configured = readList(options, 'exposedHeaders', report) ?? [];
+  const names: string[] = [];
+  configured.forEach((header, index) => {
+    const path = `exposedHeaders[${index}]`;
+    if (header === '*') {
+      if (settings.credentials) {
+        report('error', path, 'exposed-headers-wildcard-with-credentials', "exposedHeaders '*' is taken literally when credentials are allowed, exposing nothing; list the header names");
+      }
+      if (!names.includes('*')) names.push('*');
+      return;
+    }
+    if (!isToken(header)) {
+      report('error', path, 'header-invalid', `header name '${header}' is not a valid HTTP token`);
+      return;
+    }
+    if (FORBIDDEN_RESPONSE_HEADERS.has(header.toLowerCase())) {
+      report('error', path, 'exposed-headers-set-cookie', `'${header}' can never be read by a page (browsers filter it out whatever CORS says); remove it and read the cookie on the server`);
+      return;
+    }
+    if (!names.some((name) => name.toLowerCase() === header.toLowerCase())) names.push(header);
+  });
+  settings.exposedHeaders = names;
+}
+
+function validateScalars(options: CorsOptions, settings: NormalisedSettings, report: Report): void {
+  if (options.maxAge !== undefined) {
+    const maxAge = options.maxAge;
+    if (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0 || maxAge > 86400) {
+      report('error', 'maxAge', 'max-age-range', `maxAge must be a whole number of seconds from 0 to 86400 (Firefox's cap; Chromium caps at 7200), got ${describeValue(maxAge)}`);
+      if (typeof maxAge === 'number' && Number.isFinite(maxAge) && maxAge >= 0) settings.maxAge = Math.floor(maxAge);
+    } else {
+      settings.maxAge = maxAge;
+    }
+    if (typeof maxAge === 'number' && maxAge > 7200 && maxAge <= 86400) {
+      report('warning', 'maxAge', 'max-age-above-chromium-cap', `maxAge ${maxAge} is above Chromium's cap of 7200 seconds; Chromium-based browsers will cache preflights for 2 hours only`);
+    }
+  }
+  if (options.optionsSuccessStatus !== undefined) {
+    const status = options.optionsSuccessStatus;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 200 || status > 299) {
+      report('error', 'optionsSuccessStatus', 'options-success-status', `optionsSuccessStatus must be a 2xx status (browsers fail preflights answered otherwise), got ${describeValue(status)}`);
+    } else {
+      settings.optionsSuccessStatus = status;
+    }
+  }
+  if (options.maxRequestHeadersLength !== undefined) {
+    const max = options.maxRequestHeadersLength;
+    if (typeof max !== 'number' || !Number.isInteger(max) || max < 64 || max > 65536) {
+      report('error', 'maxRequestHeadersLength', 'max-request-headers-length', `maxRequestHeadersLength must be a whole number from 64 to 65536, got ${describeValue(max)}`);
+    } else {
+      settings.maxRequestHeadersLength = max;
+    }
+  }
+  const logger = options.logger;
+  if (logger === false) settings.logger = undefined;
+  else if (logger === undefined) settings.logger = console;
+  else if (typeof logger === 'object' && logger !== null && typeof logger.warn === 'function' && typeof logger.error === 'function') settings.logger = logger;
+  else report('error', 'logger', 'option-type', 'logger must have warn(message) and error(message, error) methods, or be false');
+
+  if (options.onRefusal !== undefined) {
+    if (typeof options.onRefusal === 'function') settings.onRefusal = options.onRefusal;
+    else report('error', 'onRefusal', 'option-type', `onRefusal must be a function, got ${describeValue(options.onRefusal)}`);
+  }
+  const cache = options.originCache;
+  if (cache === true) settings.originCache = { ...CORS_DEFAULTS.originCache };
+  else if (typeof cache === 'object' && cache !== null) {
+    const max = cache.max ?? CORS_DEFAULTS.originCache.max;
+    const ttl = cache.ttl ?? CORS_DEFAULTS.originCache.ttl;
+    if (!Number.isInteger(max) || max < 1 || !Number.isFinite(ttl) || ttl <= 0) {
+      report('error', 'originCache', 'origin-cache', 'originCache needs max >= 1 entries and ttl > 0 milliseconds, so the cache stays bounded in size and age');
+    } else settings.originCache = { max, ttl };
+  } else if (cache !== undefined && cache !== false) {
+    report('error', 'originCache', 'option-type', `originCache must be true, false or { max, ttl }, got ${describeValue(cache)}`);
+  }
+}
+
+function readBoolean(options: CorsOptions, key: keyof CorsOptions, fallback: boolean, report: Report): boolean {
+  const value = options[key];
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  report('error', key, 'option-type', `${key} must be true or false, got ${describeValue(value)}`);
+  return fallback;
+}
+
+function readList(options: CorsOptions, key: 'methods' | 'allowedHeaders' | 'exposedHeaders', report: Report): string[] | undefined {
+  const value = options[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' || (Array.isArray(value) && value.every((item) => typeof item === 'string'))) return toList(value);
+  report('error', key, 'option-type', `${key} must be an array of strings or a comma-separated string, got ${describeValue(value)}`);
+  return undefined;
+}
+
+function hostOf(origin: string): string | undefined {
+  const start = origin.indexOf('://');
+  if (start === -1) return undefined;
+  const rest = origin.slice(start + 3);
+  const closing = rest.lastIndexOf(']');
+  const colon = rest.lastIndexOf(':');
+  return colon > closing ? rest.slice(0, colon) : rest;
+}
+
+function suggestOption(key: string): string {
+  const lower = key.toLowerCase();
+  const aliases: Record<string, string> = {
+    allowheaders: 'allowedHeaders', allowedheader: 'allowedHeaders', exposeheaders: 'exposedHeaders', allowmethods: 'methods',
+    origins: 'origin', credential: 'credentials', maxage: 'maxAge', allowcredentials: 'credentials',
+  };
+  const known = [...KNOWN_OPTIONS].find((name) => name.toLowerCase() === lower) ?? aliases[lower];
+  return known ? `; did you mean '${known}'?` : `; known options: ${[...KNOWN_OPTIONS].join(', ')}`;
+}
+
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'object') return 'an object';
+  return `${typeof value} ${String(value)}`;
+}
