@@ -12,19 +12,11 @@ import {
 } from './browser/messages.js';
 import { analyseRequestHeaders, isSafelistedMethod, normaliseMethod } from './browser/request-side.js';
 
-export type { HeaderList } from './browser/headers.js';
-export type { BrowserCorsError, BrowserCorsErrorCode, Initiator } from './browser/messages.js';
+export type { HeaderList as BrowserHeaderList } from './browser/headers.js';
+export type { BrowserCorsError, BrowserCorsErrorCode, Initiator as BrowserInitiator } from './browser/messages.js';
 export { chromiumMessage } from './browser/messages.js';
-export {
-  SAFELISTED_TOTAL_LIMIT,
-  SAFELISTED_VALUE_LIMIT,
-  isForbiddenRequestHeader,
-  isSafelistedMethod,
-  normaliseMethod,
-  unsafeHeaderReason,
-} from './browser/request-side.js';
 
-export type CredentialsMode = 'omit' | 'same-origin' | 'include';
+export type BrowserCredentialsMode = 'omit' | 'same-origin' | 'include';
 
 /** The request a page makes (`fetch(url, { method, headers, credentials })` from `origin`). */
 export interface BrowserRequest {
@@ -36,7 +28,7 @@ export interface BrowserRequest {
   /** Headers the page sets. */
   headers?: HeaderList;
   /** Default `same-origin` (fetch's default: no credentials on cross-origin requests). */
-  credentials?: CredentialsMode;
+  credentials?: BrowserCredentialsMode;
   /** Response headers the page wants to read (`response.headers.get(...)`). */
   readHeaders?: readonly string[];
   /** Default `fetch`; changes only the wording of the message. */
@@ -164,7 +156,7 @@ function isRedirect(response: BrowserResponse, entries: [string, string][]): boo
 function corsCheck(
   entries: [string, string][],
   origin: string,
-  credentials: CredentialsMode,
+  credentials: BrowserCredentialsMode,
   at: 'preflight' | 'actual',
 ): BrowserCorsError | undefined {
   const acao = getCombined(entries, 'access-control-allow-origin');
@@ -245,7 +237,7 @@ export function checkPreflight(request: BrowserRequest, response: BrowserRespons
 }
 
 /** Response header names the page may read from this (CORS-passing) response. */
-export function readableResponseHeaders(response: BrowserResponse, credentials: CredentialsMode = 'same-origin'): string[] {
+export function readableResponseHeaders(response: BrowserResponse, credentials: BrowserCredentialsMode = 'same-origin'): string[] {
   const entries = headerEntries(response.headers);
   const exposed = parseTokenList(getCombined(entries, 'access-control-expose-headers')) ?? [];
   const exposedSet = new Set(exposed.map((h) => h.toLowerCase()));
