@@ -11,6 +11,11 @@ export interface RouteTableOptions {
   ignoreTrailingSlash?: boolean;
   /** Compare static segments case-sensitively (Express and Koa router default: false). */
   caseSensitive?: boolean;
+  /**
+   * Which route wins when several patterns match a path: `'specificity'` (default: static segments, then
+   * parameters, then wildcards) or `'registration'` (the first added, as Koa's router runs routes in order).
+   */
+  priority?: 'specificity' | 'registration';
 }
 
 export interface RouteMatch<T> {
@@ -27,6 +32,8 @@ export interface RouteMatch<T> {
 interface Endpoint<T> {
   pattern: string;
   entries: Map<string, T>;
+  /** Registration order of each entry (used with `priority: 'registration'`). */
+  orders: Map<string, number>;
 }
 
 interface TrieNode<T> {
@@ -47,17 +54,24 @@ export class CorsRouteTable<T> {
   private readonly ignoreTrailingSlash: boolean;
   private readonly caseSensitive: boolean;
   private readonly endpoints = new Map<string, Endpoint<T>>();
+  private readonly byRegistration: boolean;
+  private added = 0;
 
   constructor(options: RouteTableOptions = {}) {
     this.ignoreTrailingSlash = options.ignoreTrailingSlash ?? true;
     this.caseSensitive = options.caseSensitive ?? false;
+    this.byRegistration = options.priority === 'registration';
   }
 
   /** Registers `value` for `method` on `pattern`. The first value registered for a (pattern, method) pair wins. */
   add(method: string, pattern: string, value: T): void {
+    const order = this.added++;
     for (const variant of expandOptionalGroups(normalisePattern(pattern))) {
       const endpoint = this.endpointFor(variant, pattern);
-      if (!endpoint.entries.has(method)) endpoint.entries.set(method, value);
+      if (!endpoint.entries.has(method)) {
+        endpoint.entries.set(method, value);
+        endpoint.orders.set(method, order);
+      }
     }
   }
 
@@ -74,7 +88,9 @@ export class CorsRouteTable<T> {
   match(path: string, method: string): RouteMatch<T> | undefined {
     const segments = this.split(path);
     if (segments === undefined) return undefined;
-    const endpoint = this.walk(this.root, segments, 0, method) ?? this.walk(this.root, segments, 0, undefined);
+    const endpoint = this.byRegistration
+      ? firstRegistered(this.collect(this.root, segments, 0, []), method)
+      : this.walk(this.root, segments, 0, method) ?? this.walk(this.root, segments, 0, undefined);
     if (endpoint === undefined) return undefined;
     const exact = endpoint.entries.get(method);
     const value = exact ?? endpoint.entries.values().next().value as T;
@@ -111,6 +127,24 @@ export class CorsRouteTable<T> {
     return undefined;
   }
 
+  /** Every endpoint matching `segments` (for `priority: 'registration'`). */
+  private collect(node: TrieNode<T>, segments: string[], index: number, found: Endpoint<T>[]): Endpoint<T>[] {
+    if (index === segments.length) {
+      if (node.endpoint) found.push(node.endpoint);
+      return found;
+    }
+    const segment = segments[index];
+    const child = node.statics.get(segment);
+    if (child) this.collect(child, segments, index + 1, found);
+    if (segment !== '') {
+      for (const dynamic of node.dynamics) {
+        if (!dynamic.test || dynamic.test(segment)) this.collect(dynamic.node, segments, index + 1, found);
+      }
+      if (node.wildcard) found.push(node.wildcard);
+    }
+    return found;
+  }
+
   private endpointFor(variant: string, pattern: string): Endpoint<T> {
     const known = this.endpoints.get(variant);
     if (known) return known;
@@ -120,7 +154,7 @@ export class CorsRouteTable<T> {
     for (let i = 0; i < segments.length; i++) {
       const segment = segments[i];
       if (segment.startsWith('*')) {
-        endpoint = node.wildcard ??= { pattern, entries: new Map() };
+        endpoint = node.wildcard ??= { pattern, entries: new Map(), orders: new Map() };
         break;
       }
       if (segment.includes(':')) {
@@ -140,10 +174,26 @@ export class CorsRouteTable<T> {
       if (!next) node.statics.set(key, (next = createNode()));
       node = next;
     }
-    endpoint ??= node.endpoint ??= { pattern, entries: new Map() };
+    endpoint ??= node.endpoint ??= { pattern, entries: new Map(), orders: new Map() };
     this.endpoints.set(variant, endpoint);
     return endpoint;
   }
+}
+
+/** The endpoint whose entry for `method` was added first; else the endpoint added first (any method). */
+function firstRegistered<T>(endpoints: Endpoint<T>[], method: string): Endpoint<T> | undefined {
+  let best: Endpoint<T> | undefined;
+  let bestOrder = Infinity;
+  for (const endpoint of endpoints) {
+    const order = endpoint.orders.get(method);
+    if (order !== undefined && order < bestOrder) [best, bestOrder] = [endpoint, order];
+  }
+  if (best) return best;
+  for (const endpoint of endpoints) {
+    const order = Math.min(...endpoint.orders.values());
+    if (order < bestOrder) [best, bestOrder] = [endpoint, order];
+  }
+  return best;
 }
 
 function accepts<T>(endpoint: Endpoint<T> | undefined, method: string | undefined): boolean {
