@@ -70,6 +70,7 @@ class CompiledCorsPolicy implements CorsPolicy {
   private readonly reflectHeaders: boolean;
   private readonly maxOriginLength = CORS_DEFAULTS.maxOriginLength;
   private readonly notCors: CorsDecision;
+  private readonly notCorsOptions: CorsDecision;
   private readonly allowedAnyActual: CorsDecision;
 
   constructor(
@@ -107,18 +108,21 @@ class CompiledCorsPolicy implements CorsPolicy {
     if (s.maxAge !== undefined) preflightTail.push(['access-control-max-age', String(s.maxAge)]);
     this.preflightTail = Object.freeze(preflightTail);
 
-    this.notCors = freezeDecision({ kind: 'not-cors', allowed: true, headers: NO_HEADERS, vary: this.dependsOnOrigin ? VARY_ORIGIN : VARY_NONE });
-    this.allowedAnyActual = freezeDecision({
-      kind: 'actual',
-      allowed: true,
-      headers: Object.freeze([['access-control-allow-origin', '*'] as const, ...actualTail]),
-      vary: VARY_NONE,
-    });
+    const anyOriginHeaders = Object.freeze([['access-control-allow-origin', '*'] as const, ...actualTail]);
+    this.allowedAnyActual = freezeDecision({ kind: 'actual', allowed: true, headers: anyOriginHeaders, vary: VARY_NONE });
+    // With '*' every response carries the same headers, Origin or not, so a shared cache can serve any of them to anyone.
+    this.notCors = freezeDecision(
+      s.enabled && s.anyOrigin
+        ? { kind: 'not-cors', allowed: true, headers: anyOriginHeaders, vary: VARY_NONE }
+        : { kind: 'not-cors', allowed: true, headers: NO_HEADERS, vary: this.dependsOnOrigin ? VARY_ORIGIN : VARY_NONE },
+    );
+    // An OPTIONS answer differs between a preflight (Origin present) and a plain OPTIONS, even under '*'.
+    this.notCorsOptions = s.enabled ? freezeDecision({ ...this.notCors, vary: VARY_ORIGIN }) : this.notCors;
   }
 
   evaluate(request: CorsRequest, context?: CorsContext): CorsDecision | Promise<CorsDecision> {
     const origin = request.origin;
-    if (origin === undefined) return this.notCors;
+    if (origin === undefined) return request.method === 'OPTIONS' ? this.notCorsOptions : this.notCors;
     const kind: CorsRequestKind = request.method === 'OPTIONS' && request.requestMethod !== undefined ? 'preflight' : 'actual';
     if (!this.enabled) return this.refuse(kind, reasons.corsDisabled(), request, context);
     if (origin.length > this.maxOriginLength) return this.refuse(kind, reasons.originTooLong(origin.length, this.maxOriginLength), request, context);
@@ -195,7 +199,8 @@ class CompiledCorsPolicy implements CorsPolicy {
       kind,
       allowed: false,
       headers: this.settings.debug ? [['polycors-reason', reason.code]] : NO_HEADERS,
-      vary: this.dependsOnOrigin ? VARY_ORIGIN : VARY_NONE,
+      // Refusals depend on the origin (or on its presence, under '*'); a disabled policy answers the same to all.
+      vary: this.enabled ? VARY_ORIGIN : VARY_NONE,
       reason,
     };
     if (kind === 'preflight') decision.status = CORS_DEFAULTS.refusedPreflightStatus;
