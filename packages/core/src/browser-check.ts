@@ -14,7 +14,7 @@ import { analyseRequestHeaders, isSafelistedMethod, normaliseMethod } from './br
 
 export type { HeaderList as BrowserHeaderList } from './browser/headers.js';
 export type { BrowserCorsError, BrowserCorsErrorCode, Initiator as BrowserInitiator } from './browser/messages.js';
-export { chromiumMessage } from './browser/messages.js';
+export { chromiumMessage, explainError as explainBrowserCorsError } from './browser/messages.js';
 
 export type BrowserCredentialsMode = 'omit' | 'same-origin' | 'include';
 
