@@ -91,6 +91,16 @@ describe('allowed preflights', () => {
   });
 });
 
+describe('hot path', () => {
+  it('reuses one frozen decision for every actual request from a listed origin', () => {
+    const policy = createCorsPolicy({ origin: [APP, 'https://other.example.com'], credentials: true });
+    const first = policy.evaluate({ method: 'GET', origin: APP }) as CorsDecision;
+    expect(policy.evaluate({ method: 'POST', origin: APP })).toBe(first);
+    expect(Object.isFrozen(first) && Object.isFrozen(first.headers)).toBe(true);
+    expect(first.headers).toEqual([['access-control-allow-origin', APP], ['access-control-allow-credentials', 'true']]);
+  });
+});
+
 describe('refusals', () => {
   it('answers a refused preflight 403 with no CORS headers and a reason', () => {
     const decision = createCorsPolicy({ origin: APP, methods: ['GET', 'PATCH'] }).evaluate(preflight({ requestMethod: 'DELETE' })) as CorsDecision;

@@ -72,6 +72,7 @@ class CompiledCorsPolicy implements CorsPolicy {
   private readonly notCors: CorsDecision;
   private readonly notCorsOptions: CorsDecision;
   private readonly allowedAnyActual: CorsDecision;
+  private readonly exactDecisions = new Map<string, CorsDecision>();
 
   constructor(
     readonly settings: NormalisedSettings,
@@ -138,13 +139,24 @@ class CompiledCorsPolicy implements CorsPolicy {
   }
 
   private afterOriginMatch(match: OriginMatch, kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {
-    if (match === OriginMatch.Allowed) return this.allowOrigin(kind, origin, request, context);
+    if (match === OriginMatch.AllowedExact && kind === 'actual') return this.allowedExactActual(origin);
+    if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return this.allowOrigin(kind, origin, request, context);
     if (match === OriginMatch.FunctionFailed) return this.refuse(kind, reasons.originFunctionError(origin), request, context);
     return this.refuse(kind, this.originRefusal(origin), request, context);
   }
 
   private originRefusal(origin: string): CorsReason {
     return origin === 'null' || origin.includes('://') ? reasons.originNotAllowed(origin, this.originSummary) : reasons.originMalformed(origin);
+  }
+
+  /** Listed origins are a bounded set, so their (frozen) decisions are built once and reused: no allocation per request. */
+  private allowedExactActual(origin: string): CorsDecision {
+    let decision = this.exactDecisions.get(origin);
+    if (decision === undefined) {
+      decision = freezeDecision({ kind: 'actual', allowed: true, headers: Object.freeze([['access-control-allow-origin', origin] as const, ...this.actualTail]), vary: VARY_ORIGIN });
+      this.exactDecisions.set(origin, decision);
+    }
+    return decision;
   }
 
   private allowOrigin(kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {

@@ -7,8 +7,11 @@ import type { OriginAnswerCache } from './answer-cache.js';
 import type { OriginPattern } from './parse-rule.js';
 import { parseRequestOrigin } from './request-origin.js';
 
-/** Outcome of an origin check. `FunctionFailed`: an origin function threw or rejected, so the origin is refused (fail closed). */
-export const OriginMatch = { Refused: 0, Allowed: 1, FunctionFailed: 2 } as const;
+/**
+ * Outcome of an origin check. `AllowedExact`: listed as an exact origin (a bounded set, so its decision may be cached).
+ * `FunctionFailed`: an origin function threw or rejected, so the origin is refused (fail closed).
+ */
+export const OriginMatch = { Refused: 0, Allowed: 1, FunctionFailed: 2, AllowedExact: 3 } as const;
 export type OriginMatch = (typeof OriginMatch)[keyof typeof OriginMatch];
 
 export interface OriginMatcherSpec {
@@ -41,7 +44,7 @@ export class OriginMatcher {
   }
 
   match(origin: string, context: CorsContext): OriginMatch | Promise<OriginMatch> {
-    if (this.exact.has(origin)) return OriginMatch.Allowed;
+    if (this.exact.has(origin)) return OriginMatch.AllowedExact;
     if (this.needsParse && this.matchesPattern(origin)) return OriginMatch.Allowed;
     for (const regexp of this.regexps) {
       if (regexp.test(origin)) return OriginMatch.Allowed;
