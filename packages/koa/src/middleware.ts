@@ -1,0 +1,161 @@
+/**
+ * cors(options): the Koa middleware. Per request it only translates: Koa request -> CorsRequest, route -> compiled
+ * policy (route-resolver.ts), decision -> Koa response. Preflights are answered here and never reach later
+ * middleware; actual requests get their headers before downstream runs, and keep them (with Vary) when
+ * downstream throws, since Koa's error handler removes every header that is not on the error.
+ */
+import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsLogger, type CorsRequest, appendVary } from '@polycors/core';
+import type { Context, Middleware, Next } from 'koa';
+import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, isPromise } from './compile.js';
+import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
+import { APPLIED } from './route-marker.js';
+import { buildRouterTables, resolveRoute, tablesAreCurrent } from './route-resolver.js';
+import { type LayerOptions, translateOptions } from './translate.js';
+
+export interface KoaCorsMiddleware extends Middleware {
+  /**
+   * Reads the router(s) again and compiles every route's effective policy now, throwing one CorsConfigError
+   * that names each route with a problem. cors() already does this when it is created; call build() after adding
+   * routes later (otherwise the first request after the change rebuilds, and a bad policy fails that request).
+   */
+  build(): this;
+}
+
+type Header = readonly [name: string, value: string];
+const SECURE_CONTEXT_HEADERS: readonly Header[] = [
+  ['cross-origin-opener-policy', 'same-origin'],
+  ['cross-origin-embedder-policy', 'require-corp'],
+];
+const NO_HEADERS: readonly Header[] = [];
+
+interface Built {
+  global: CompiledEntry;
+  tables: ReturnType<typeof buildRouterTables>;
+}
+
+/**
+ * CORS for a Koa app, validated when created:
+ *
+ * ```ts
+ * app.use(cors({ origin: ['https://app.example.com'], credentials: true, router }));
+ * app.use(router.routes()).use(router.allowedMethods());
+ * ```
+ */
+export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
+  const routers: readonly KoaRouterLike[] = options.router === undefined ? [] : Array.isArray(options.router) ? options.router : [options.router as KoaRouterLike];
+  const keepHeadersOnError = options.keepHeadersOnError ?? true;
+  const extraHeaders = options.secureContext ? SECURE_CONTEXT_HEADERS : NO_HEADERS;
+  const translationProblems: CorsConfigProblem[] = [];
+  const global = translateOptions(options, translationProblems, false);
+  if (global.origin === undefined) global.origin = DEFAULT_ORIGIN;
+  const logger: CorsLogger | undefined = global.logger === false ? undefined : typeof global.logger === 'object' && global.logger !== null ? global.logger : console;
+  const warnings = new WarningDeduper();
+  let built = build();
+
+  function build(): Built {
+    const problems: CompileContext['problems'] = translationProblems.map((problem) => ({ where: 'cors()', problem }));
+    const globalEntry = compileEntry(global, global, { where: 'cors()', markers: new Set(), problems, warnings });
+    const tables = buildRouterTables({ routers, global, problems, warnings });
+    if (problems.length > 0) {
+      // Core already applied `strict` to its own problems (they only arrive here as errors); with strict: false the
+      // adapter's own problems (option names, misplaced markers) become warnings too.
+      if (global.strict !== false || problems.some(({ fromCore }) => fromCore)) throw configError(dedupe(problems));
+      for (const { where, problem } of dedupe(problems)) logger?.warn(`polycors: ${where}: ${problem.path}: ${problem.message} [${problem.code}]`);
+    }
+    return { global: globalEntry as CompiledEntry, tables };
+  }
+
+  const middleware = async function polycorsKoa(ctx: Context, next: Next): Promise<void> {
+    if (!tablesAreCurrent(built.tables)) built = build();
+    for (const [name, value] of extraHeaders) ctx.set(name, value);
+    const headers = ctx.req.headers;
+    const request: CorsRequest = {
+      method: ctx.method,
+      origin: headers.origin,
+      requestMethod: headerValue(headers['access-control-request-method']),
+      requestHeaders: headerValue(headers['access-control-request-headers']),
+      requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
+    };
+    const isPreflight = request.method === 'OPTIONS' && request.origin !== undefined && request.requestMethod !== undefined;
+    const entry = (built.tables.length > 0 && resolveRoute(built.tables, ctx, isPreflight ? (request.requestMethod as string) : ctx.method)) || built.global;
+    (ctx as unknown as Record<symbol, unknown>)[APPLIED] = entry.markers;
+
+    const policy = request.origin !== undefined && entry.credentials ? ((await askCredentials(entry, ctx, logger)) ? entry.withCredentials! : entry.policy) : entry.policy;
+    const evaluated = policy.evaluate(request, ctx);
+    const decision = isPromise(evaluated) ? await evaluated : evaluated;
+    for (const [name, value] of decision.headers) ctx.set(name, value);
+    if (decision.vary.length > 0) ctx.set('Vary', appendVary(ctx.response.get('Vary'), decision.vary));
+
+    if (decision.kind === 'preflight' && !decision.continue) {
+      ctx.status = decision.status as number;
+      return;
+    }
+    if (!keepHeadersOnError) return next();
+    try {
+      await next();
+    } catch (error) {
+      keepHeaders(error, decision, extraHeaders);
+      throw error;
+    }
+  } as KoaCorsMiddleware;
+
+  middleware.build = function rebuild() {
+    built = build();
+    return this;
+  };
+  return middleware;
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+async function askCredentials(entry: CompiledEntry, ctx: Context, logger: CorsLogger | undefined): Promise<boolean> {
+  try {
+    return (await entry.credentials!(ctx)) === true;
+  } catch (error) {
+    logger?.error(`polycors: ${entry.where}: the credentials function failed; answering without credentials`, error);
+    return false;
+  }
+}
+
+/** Puts this request's CORS headers and Vary on the error, which is what Koa's error handler sends. */
+function keepHeaders(error: unknown, decision: CorsDecision, extraHeaders: readonly Header[]): void {
+  if (typeof error !== 'object' || error === null) return;
+  const target = error as { headers?: unknown };
+  const existing: Record<string, unknown> = typeof target.headers === 'object' && target.headers !== null ? { ...(target.headers as Record<string, unknown>) } : {};
+  let vary: string | undefined;
+  for (const name of Object.keys(existing)) {
+    if (name.toLowerCase() !== 'vary') continue;
+    vary = String(existing[name]);
+    delete existing[name];
+  }
+  for (const [name, value] of [...extraHeaders, ...decision.headers]) existing[name] = value;
+  const varyValue = appendVary(vary, decision.vary);
+  if (varyValue !== '') existing.vary = varyValue;
+  try {
+    target.headers = existing;
+  } catch {
+    // A frozen error keeps its own headers.
+  }
+}
+
+function dedupe(problems: CompileContext['problems']): CompileContext['problems'] {
+  const seen = new Set<string>();
+  return problems.filter(({ where, problem }) => {
+    const key = `${where.replace(/, when credentials\(ctx\) is true$/, '')}|${problem.path}|${problem.code}|${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** One error for every problem; a problem shared by the global policy and routes is listed once, under cors(). */
+function configError(problems: CompileContext['problems']): CorsConfigError {
+  const key = (problem: CorsConfigProblem) => `${problem.path}|${problem.code}|${problem.message}`;
+  const globalKeys = new Set(problems.filter(({ where }) => where.startsWith('cors()')).map(({ problem }) => key(problem)));
+  const kept = problems.filter(({ where, problem }) => where.startsWith('cors()') || !globalKeys.has(key(problem)));
+  const places = new Set(kept.map(({ where }) => where));
+  if (places.size === 1) return new CorsConfigError(kept.map(({ problem }) => problem), [...places][0]);
+  return new CorsConfigError(kept.map(({ where, problem }) => ({ ...problem, path: `${where} › ${problem.path}` })));
+}
