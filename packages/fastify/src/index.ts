@@ -1,0 +1,29 @@
+/**
+ * @polycors/fastify: `fastify.register(polycors, options)` and per-route `config: { cors: options | false }`.
+ */
+import type { PolycorsRouteOptions } from './options.js';
+import { polycors } from './plugin.js';
+
+export { polycors };
+export default polycors;
+export type {
+  CorsOptionsDelegate,
+  CorsOptionsDelegateCallback,
+  CorsOptionsDelegatePromise,
+  FastifyCorsOrigin,
+  FastifyOriginFunction,
+  FastifyOriginValue,
+  FastifyOriginValueOrArray,
+  PolycorsHook,
+  PolycorsOptions,
+  PolycorsRouteOptions,
+} from './options.js';
+export { CorsConfigError, isPreflightRequest } from '@polycors/core';
+export type { CorsDecision, CorsRefusal, CorsLogger } from '@polycors/core';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** This route's CORS policy, merged over the plugin's options; `false` turns CORS off for the route. */
+    cors?: PolycorsRouteOptions | false;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Public option types of @polycors/fastify and their translation into @polycors/core options.
+ * Every option of @fastify/cors 11 is accepted with the same meaning; polycors' own options come from core.
+ */
+import type { CorsLogger, CorsOptions, OriginCacheOptions, CorsRefusal } from '@polycors/core';
+import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify';
+
+/** One origin rule in @fastify/cors form: a string (exact origin or pattern), a RegExp, or `true`/`false`. */
+export type FastifyOriginValue = string | RegExp | boolean;
+export type FastifyOriginValueOrArray = FastifyOriginValue | readonly FastifyOriginValueOrArray[];
+
+/**
+ * An origin function, as in @fastify/cors: called with the request's `Origin` (and `this` bound to the Fastify
+ * instance). Answer by returning a boolean or a Promise, or through the callback; the answer may also be an origin
+ * rule (a string, RegExp or list of them) that the request's origin must match. Throwing, rejecting or calling back
+ * with an error refuses the request (fail closed) and logs the error.
+ */
+export type FastifyOriginFunction = (
+  this: FastifyInstance,
+  origin: string,
+  callback: (error: Error | null, allow?: FastifyOriginValueOrArray) => void,
+  request: FastifyRequest,
+) => void | FastifyOriginValueOrArray | Promise<FastifyOriginValueOrArray | void>;
+
+export type FastifyCorsOrigin = FastifyOriginValueOrArray | FastifyOriginFunction | readonly (string | RegExp | FastifyOriginFunction)[];
+
+/** The hooks that may set CORS headers on actual requests (preflights are always answered in `onRequest`). */
+export type PolycorsHook = 'onRequest' | 'preParsing' | 'preValidation' | 'preHandler' | 'preSerialization';
+
+/** Options that mean the same globally and on a route (`config: { cors: ... }`). */
+export interface PolycorsRouteOptions extends Omit<CorsOptions, 'origin' | 'logger' | 'onRefusal' | 'originCache' | 'maxRequestHeadersLength'> {
+  /** Which origins may read responses: exact origins, `*.`/`:*` patterns, anchored RegExps, functions, `'*'`, `true`, `false`. */
+  origin?: FastifyCorsOrigin;
+  /** `Cache-Control` on answered preflights: a number becomes `max-age=N`, a string is sent as written. */
+  cacheControl?: number | string;
+}
+
+export type CorsOptionsDelegateCallback = (request: FastifyRequest, callback: (error: Error | null, options?: PolycorsOptions) => void) => void;
+export type CorsOptionsDelegatePromise = (request: FastifyRequest) => Promise<PolycorsOptions> | PolycorsOptions;
+/** Chooses the options per request (compiled once per returned object: return constants, not fresh objects). */
+export type CorsOptionsDelegate = CorsOptionsDelegateCallback | CorsOptionsDelegatePromise;
+
+export interface PolycorsOptions extends PolycorsRouteOptions {
+  /** Hook that sets CORS headers on actual requests. Default `onRequest` (before auth hooks, so 401s carry them). */
+  hook?: PolycorsHook;
+  /** Per-request options, as in @fastify/cors. Route `config.cors` still merges on top. */
+  delegator?: CorsOptionsDelegate;
+  /** Answer preflights (default true). `false` lets OPTIONS requests through to the app with actual-request headers. */
+  preflight?: boolean;
+  /** OPTIONS requests that reach no route of the app and are not preflights are answered `400 Invalid Preflight Request` (default true). */
+  strictPreflight?: boolean;
+  /** Hide the internal `OPTIONS *` route from documentation generators (default true). */
+  hideOptionsRoute?: boolean;
+  /** Log level of the internal `OPTIONS *` route (for example `'silent'`). */
+  logLevel?: LogLevel;
+  /** Level at which refusals are logged through `request.log`, with their reason code and message. Default `'info'`; `false` silences. */
+  refusalLogLevel?: LogLevel | false;
+  /** Receives configuration warnings and origin-function errors. Default: the Fastify logger. `false` silences. */
+  logger?: CorsLogger | false;
+  /** Called for every refused CORS request (the context is the Fastify request). */
+  onRefusal?: (refusal: CorsRefusal) => void;
+  /** Cache the answers of origin functions per origin. */
+  originCache?: OriginCacheOptions | boolean;
+  /** Longest `Access-Control-Request-Headers` accepted (default 4096). */
+  maxRequestHeadersLength?: number;
+}
+
+/** Adapter-only settings, after validation. */
+export interface AdapterSettings {
+  hook: PolycorsHook;
+  delegator?: CorsOptionsDelegate;
+  preflight: boolean;
+  strictPreflight: boolean;
+  hideOptionsRoute: boolean;
+  logLevel?: LogLevel;
+  refusalLogLevel: LogLevel | false;
+  cacheControl?: string;
+}
+
+export const ADAPTER_DEFAULTS = Object.freeze({
+  hook: 'onRequest' as PolycorsHook,
+  preflight: true,
+  strictPreflight: true,
+  hideOptionsRoute: true,
+  refusalLogLevel: 'info' as LogLevel,
+});
+
+/** @fastify/cors's own defaults, applied only with `strict: false` (each with a warning where it is unsafe). */
+export const FASTIFY_CORS_DEFAULTS = Object.freeze({ origin: '*', methods: Object.freeze(['GET', 'HEAD', 'POST']) });
+
+export const VALID_HOOKS: readonly PolycorsHook[] = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization'];
+
+const ADAPTER_KEYS = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'cacheControl']);
+/** Keys that only make sense once, on the plugin: refused in a route's `config.cors`. */
+export const PLUGIN_ONLY_KEYS: ReadonlySet<string> = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'logger', 'onRefusal', 'originCache', 'maxRequestHeadersLength']);
+
+/** `cacheControl` as @fastify/cors reads it: integers become `max-age=N`, strings are sent as written, anything else is ignored. */
+export function normaliseCacheControl(value: unknown): string | undefined {
+  if (Number.isInteger(value)) return `max-age=${value as number}`;
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Splits user options into core options (still with @fastify/cors-style origins) and adapter keys. */
+export function splitOptions(options: PolycorsOptions | PolycorsRouteOptions): { core: Record<string, unknown>; adapter: Record<string, unknown> } {
+  const core: Record<string, unknown> = {};
+  const adapter: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(options)) {
+    if (ADAPTER_KEYS.has(key)) adapter[key] = value;
+    // @fastify/cors accepts null for "not set" (its own defaults are null).
+    else if (value !== null || key === 'origin') core[key] = value;
+  }
+  return { core, adapter };
+}

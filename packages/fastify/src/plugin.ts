@@ -1,0 +1,269 @@
+/**
+ * The Fastify glue: collect routes, compile their policies at startup, answer preflights in `onRequest` (before any
+ * hook registered after polycors, any route-level hook and any handler), set actual-request headers before handlers
+ * and auth hooks run, and make sure a reply never carries two Access-Control-Allow-Origin values.
+ */
+import { CorsConfigError, appendVary } from '@polycors/core';
+import type { CorsDecision, CorsLogger, CorsRequest } from '@polycors/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, LogLevel } from 'fastify';
+import fp from 'fastify-plugin';
+import { ADAPTER_DEFAULTS, VALID_HOOKS } from './options.js';
+import type { AdapterSettings, CorsOptionsDelegate, PolycorsHook, PolycorsOptions } from './options.js';
+import { OriginTranslator } from './origin.js';
+import { type CompiledRoutePolicy, PolicySet } from './policies.js';
+import { type RouteEntry, RouteRegistry, kCatchAll, kRouteCors } from './route-registry.js';
+
+type Done = HookHandlerDoneFunction;
+type RouteConfig = { [kRouteCors]?: RouteEntry; [kCatchAll]?: true } | undefined;
+
+function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | CorsOptionsDelegate, done: (error?: Error) => void): void {
+  let options: PolycorsOptions;
+  try {
+    options = typeof rawOptions === 'function' ? { delegator: rawOptions } : { ...(rawOptions ?? {}) };
+    // Fastify hands plugins their options with its own keys removed; nothing else to strip.
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  let settings: AdapterSettings;
+  let policies: PolicySet | undefined;
+  const origins = new OriginTranslator(fastify);
+  const defaultLogger = fastifyLogger(fastify);
+  const { delegator, ...staticOptions } = options;
+  try {
+    settings = readAdapterSettings(options);
+    // With a delegator the plugin's own options are the defaults its answers are laid over.
+    policies = new PolicySet(staticOptions, origins, defaultLogger, 'the plugin options');
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  const staticPolicies = policies;
+  const delegated = new WeakMap<object, PolicySet>();
+  const registry = new RouteRegistry(fastify);
+  const continued = new WeakSet<FastifyRequest>();
+
+  fastify.addHook('onRoute', (route) => {
+    const config = route.config as RouteConfig;
+    if (config?.[kCatchAll]) return;
+    const entry = registry.add(route);
+    route.config = { ...(route.config as object), [kRouteCors]: entry } as typeof route.config;
+  });
+
+  fastify.addHook('onReady', (ready) => {
+    try {
+      registry.seal();
+      staticPolicies.compileAll(registry.entries);
+      ready();
+    } catch (error) {
+      ready(error as Error);
+    }
+  });
+
+  /** The policy set for this request: the plugin's, or the delegator's answer compiled once per returned object. */
+  const withPolicies = (request: FastifyRequest, use: (set: PolicySet) => void, fail: (error: Error) => void): void => {
+    if (!delegator) return use(staticPolicies);
+    const accept = (answer: PolycorsOptions | undefined) => {
+      if (typeof answer !== 'object' || answer === null) throw new TypeError('polycors: the delegator must answer with an options object');
+      let set = delegated.get(answer);
+      if (!set) {
+        set = new PolicySet({ ...staticOptions, ...answer }, origins, defaultLogger, 'the options from the delegator');
+        delegated.set(answer, set);
+      }
+      use(set);
+    };
+    const settle = (error: Error | null, answer?: PolycorsOptions) => {
+      if (error) return fail(error);
+      try {
+        accept(answer);
+      } catch (failure) {
+        fail(failure as Error);
+      }
+    };
+    try {
+      if (delegator.length >= 2) {
+        (delegator as (r: FastifyRequest, cb: (e: Error | null, o?: PolycorsOptions) => void) => void)(request, settle);
+        return;
+      }
+      const answer = (delegator as (r: FastifyRequest) => Promise<PolycorsOptions> | PolycorsOptions)(request);
+      if (answer && typeof (answer as Promise<PolycorsOptions>).then === 'function') {
+        (answer as Promise<PolycorsOptions>).then((value) => settle(null, value), (error: unknown) => fail(toError(error)));
+      } else settle(null, answer as PolycorsOptions);
+    } catch (error) {
+      fail(toError(error));
+    }
+  };
+
+  const logRefusal = (request: FastifyRequest, decision: CorsDecision, origin: string) => {
+    const level = settings.refusalLogLevel;
+    if (level === false || !decision.reason) return;
+    const log = request.log as unknown as Record<LogLevel, (object: unknown, message: string) => void>;
+    log[level]?.({ cors: { kind: decision.kind, code: decision.reason.code, origin: origin.slice(0, 200) } }, `CORS ${decision.kind} refused [${decision.reason.code}]: ${decision.reason.message}`);
+  };
+
+  const answerPreflight = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, compiled: CompiledRoutePolicy, origin: string, next: Done) => {
+    writeDecision(reply, decision);
+    if (!decision.allowed) {
+      logRefusal(request, decision, origin);
+      reply.code(decision.status ?? 403).header('content-length', '0').send();
+      return;
+    }
+    if (decision.continue) {
+      continued.add(request);
+      next();
+      return;
+    }
+    if (compiled.cacheControl) reply.header('cache-control', compiled.cacheControl);
+    // Safari waits for a body on a 204 without Content-Length.
+    reply.code(decision.status ?? 204).header('content-length', '0').send();
+  };
+
+  const handlePreflight = (request: FastifyRequest, reply: FastifyReply, next: Done, origin: string, requestMethod: string) => {
+    withPolicies(request, (set) => {
+      const entry = registry.find(requestMethod, request.url, request.raw as unknown as { headers: Record<string, unknown> });
+      const compiled = set.forRoute(entry);
+      const headers = request.headers;
+      const corsRequest: CorsRequest = {
+        method: 'OPTIONS',
+        origin,
+        requestMethod,
+        requestHeaders: asString(headers['access-control-request-headers']),
+        requestPrivateNetwork: asString(headers['access-control-request-private-network']),
+      };
+      const decision = compiled.policy.evaluate(corsRequest, request);
+      if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, origin, next), (error: unknown) => next(toError(error)));
+      else answerPreflight(request, reply, decision, compiled, origin, next);
+    }, next);
+  };
+
+  /** Actual (and not-CORS) requests: headers and Vary from the matched route's policy, then on to the app. */
+  const handleActual = (request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void) => {
+    withPolicies(request, (set) => {
+      const config = request.routeOptions.config as RouteConfig;
+      const compiled = set.forRoute(config?.[kRouteCors]);
+      const policy = compiled.policy;
+      // cors: false: no CORS headers, no Vary, origin functions not called.
+      if (!policy.enabled) return next();
+      const origin = request.headers.origin;
+      const decision = policy.evaluate({ method: request.raw.method ?? 'GET', origin }, request);
+      const apply = (d: CorsDecision) => {
+        writeDecision(reply, d);
+        if (!d.allowed) logRefusal(request, d, origin ?? '');
+        next();
+      };
+      if (isPromise(decision)) decision.then(apply, (error: unknown) => next(toError(error)));
+      else apply(decision);
+    }, next);
+  };
+
+  const hook = settings.hook;
+  fastify.addHook('onRequest', (request, reply, next) => {
+    if (settings.preflight && request.raw.method === 'OPTIONS') {
+      const origin = request.headers.origin;
+      const requestMethod = request.headers['access-control-request-method'];
+      if (origin !== undefined && requestMethod !== undefined) {
+        handlePreflight(request, reply, next, origin, asString(requestMethod) as string);
+        return;
+      }
+    }
+    if (hook === 'onRequest') handleActual(request, reply, next);
+    else next();
+  });
+  if (hook === 'preParsing' || hook === 'preSerialization') {
+    fastify.addHook(hook as 'preParsing', (request, reply, payload, next) => {
+      handleActual(request, reply, (error) => (error ? next(error) : next(null, payload)));
+    });
+  } else if (hook !== 'onRequest') {
+    fastify.addHook(hook as 'preHandler', (request, reply, next) => handleActual(request, reply, next));
+  }
+
+  // Never two Access-Control-Allow-Origin values, whoever set the second one: keep the first (polycors runs first).
+  fastify.addHook('onSend', (_request, reply, payload, next) => {
+    const value = reply.getHeader('access-control-allow-origin');
+    if (value !== undefined) {
+      const single = singleValue(value);
+      if (single !== value) reply.header('access-control-allow-origin', single);
+    }
+    next(null, payload);
+  });
+
+  if (settings.preflight) {
+    // Lets Fastify route preflights for paths without an OPTIONS route to a route whose hooks include polycors'
+    // (also inside a prefixed plugin), and gives `logLevel` and `hideOptionsRoute` their @fastify/cors meaning.
+    fastify.options(
+      '*',
+      { schema: { hide: settings.hideOptionsRoute } as Record<string, unknown>, logLevel: settings.logLevel, config: { [kCatchAll]: true } as Record<string, unknown> },
+      (request, reply) => {
+        if (continued.has(request)) return reply.send(); // preflightContinue without an OPTIONS route of the app
+        if (settings.strictPreflight) return reply.code(400).type('text/plain').send('Invalid Preflight Request');
+        return reply.callNotFound();
+      },
+    );
+  }
+  done();
+}
+
+function readAdapterSettings(options: PolycorsOptions): AdapterSettings {
+  const problems: { path: string; code: 'option-type'; message: string }[] = [];
+  const hook = options.hook ?? ADAPTER_DEFAULTS.hook;
+  if (!VALID_HOOKS.includes(hook as PolycorsHook)) {
+    problems.push({ path: 'hook', code: 'option-type', message: `hook must be one of ${VALID_HOOKS.join(', ')}, got ${String(hook)}` });
+  }
+  if (options.delegator !== undefined && typeof options.delegator !== 'function') {
+    problems.push({ path: 'delegator', code: 'option-type', message: 'delegator must be a function (request, callback) or (request) => options | Promise<options>' });
+  }
+  for (const key of ['preflight', 'strictPreflight', 'hideOptionsRoute'] as const) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') {
+      problems.push({ path: key, code: 'option-type', message: `${key} must be true or false, got ${typeof options[key]}` });
+    }
+  }
+  if (problems.length > 0) throw new CorsConfigError(problems, 'the plugin options');
+  return {
+    hook,
+    delegator: options.delegator,
+    preflight: options.preflight ?? ADAPTER_DEFAULTS.preflight,
+    strictPreflight: options.strictPreflight ?? ADAPTER_DEFAULTS.strictPreflight,
+    hideOptionsRoute: options.hideOptionsRoute ?? ADAPTER_DEFAULTS.hideOptionsRoute,
+    logLevel: options.logLevel,
+    refusalLogLevel: options.refusalLogLevel ?? ADAPTER_DEFAULTS.refusalLogLevel,
+  };
+}
+
+/** Writes a decision's headers and merges its Vary tokens into any Vary already set. */
+function writeDecision(reply: FastifyReply, decision: CorsDecision): void {
+  const headers = decision.headers;
+  for (let i = 0; i < headers.length; i++) reply.header(headers[i][0], headers[i][1]);
+  if (decision.vary.length > 0) {
+    const existing = reply.getHeader('vary');
+    const value = appendVary(existing as string | string[] | number | undefined, decision.vary);
+    if (value !== existing) reply.header('vary', value);
+  }
+}
+
+function singleValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.length > 0 ? singleValue(value[0]) : value;
+  if (typeof value === 'string' && value.includes(',')) return value.slice(0, value.indexOf(',')).trim();
+  return value;
+}
+
+function fastifyLogger(fastify: FastifyInstance): CorsLogger {
+  return {
+    warn: (message) => fastify.log.warn(message),
+    error: (message, error) => fastify.log.error({ err: error }, message),
+  };
+}
+
+function asString(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function';
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** `fastify.register(polycors, options)`: register it before your routes, auth hooks and other plugins. */
+export const polycors = fp(polycorsPlugin, { fastify: '5.x', name: '@polycors/fastify' });
