@@ -1,0 +1,144 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=fastify,koa] [-- --workloads=actual,large] [-- --no-micro] [-- --no-http]`
+ *
+ * Runs the HTTP benchmarks (servers in child processes, autocannon in this process) and the in-process micro
+ * benchmarks, then writes JSON and a Markdown report. A full run writes BENCHMARKS.md at the repository root and
+ * tools/bench/results/latest.json; --quick writes tools/bench/results/quick.{md,json} and leaves those alone.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FRAMEWORKS } from './contenders.js';
+import { checkAnswers, runWorkload, startServer } from './http-bench.js';
+import { runMicro } from './micro.js';
+import { renderMarkdown, summarise } from './report.js';
+import { WORKLOADS } from './workloads.js';
+
+const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
+
+const PROFILES = {
+  // about 10 minutes on 2 cores
+  full: { warmup: 1, duration: 2, rounds: 5, connections: 10, micro: { time: 500, warmupTime: 100 } },
+  // under 2 minutes
+  quick: { warmup: 0.3, duration: 0.5, rounds: 2, connections: 10, micro: { time: 60, warmupTime: 15 } },
+};
+
+function parseArgs(argv) {
+  const args = { quick: false, http: true, micro: true, only: undefined, workloads: undefined, out: undefined };
+  for (const arg of argv) {
+    if (arg === '--quick') args.quick = true;
+    else if (arg === '--no-http') args.http = false;
+    else if (arg === '--no-micro') args.micro = false;
+    else if (arg.startsWith('--only=')) args.only = arg.slice(7).split(',');
+    else if (arg.startsWith('--workloads=')) args.workloads = arg.slice(12).split(',');
+    else if (arg.startsWith('--out=')) args.out = arg.slice(6);
+    else if (arg === '--help' || arg === '-h') {
+      console.log('npm run bench -- [--quick] [--only=express,fastify,koa,nest-express,nest-fastify] [--workloads=actual,preflight,refused,large] [--no-http] [--no-micro] [--out=name]');
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg} (try --help)`);
+  }
+  return args;
+}
+
+function environment(command) {
+  const cpus = os.cpus();
+  let commit;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = undefined;
+  }
+  return {
+    date: new Date().toISOString(),
+    command,
+    node: process.version,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpu: cpus[0]?.model?.trim(),
+    cores: cpus.length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    loadAverageAtStart: os.loadavg().map((n) => Number(n.toFixed(2))),
+    commit,
+  };
+}
+
+async function runHttp(frameworks, workloads, profile, log) {
+  const results = [];
+  for (const framework of frameworks) {
+    log(`\n${framework.title}`);
+    const started = await Promise.all(framework.contenders.map(async (contender) => ({ contender, server: await startServer(framework.id, contender.id) })));
+    const frameworkResult = { framework: framework.id, title: framework.title, unavailable: {}, workloads: [] };
+    const live = [];
+    for (const { contender, server } of started) {
+      if (server.error) {
+        frameworkResult.unavailable[contender.id] = server.error.split('\n')[0];
+        log(`  ${contender.id}: unavailable (${server.error.split('\n')[0]})`);
+      } else live.push({ contender, server });
+    }
+    try {
+      for (const workload of workloads) {
+        // Without CORS there is no preflight to answer (the route 404s), so the ceiling is not measured for it.
+        const entries = live
+          .filter(({ contender }) => !(workload.expect.preflight && contender.role === 'none'))
+          .map(({ contender, server }) => ({ contender: contender.id, role: contender.role, port: server.ports[workload.allowlist] }));
+        const checks = {};
+        for (const entry of entries) {
+          if (entry.role === 'none') continue;
+          checks[entry.contender] = await checkAnswers(entry.port, workload);
+          if (!checks[entry.contender].ok) log(`  ${workload.id}: ${entry.contender} answers differently: ${checks[entry.contender].problems.join('; ')}`);
+        }
+        log(`  ${workload.title}`);
+        const measured = await runWorkload(entries, workload, profile, log);
+        frameworkResult.workloads.push({
+          workload: workload.id,
+          title: workload.title,
+          contenders: measured.map((m) => ({ ...m, role: entries.find((e) => e.contender === m.contender).role, check: checks[m.contender] })),
+        });
+      }
+    } finally {
+      await Promise.all(live.map(({ server }) => server.stop()));
+    }
+    results.push(frameworkResult);
+  }
+  return results;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const profileName = args.quick ? 'quick' : 'full';
+  const profile = PROFILES[profileName];
+  const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
+  const env = environment(command);
+  const log = (line) => console.log(line);
+  const t0 = performance.now();
+  const frameworks = FRAMEWORKS.filter((f) => !args.only || args.only.includes(f.id));
+  const workloads = WORKLOADS.filter((w) => !args.workloads || args.workloads.includes(w.id));
+  log(`polycors benchmarks (${profileName}): Node ${env.node}, ${env.cores} × ${env.cpu}, load ${env.loadAverageAtStart.join(' ')}`);
+
+  const http = args.http ? await runHttp(frameworks, workloads, profile, log) : [];
+  let micro;
+  if (args.micro) {
+    log('\nIn-process (tinybench)');
+    micro = await runMicro(profile.micro, log);
+  }
+  env.loadAverageAtEnd = os.loadavg().map((n) => Number(n.toFixed(2)));
+  env.seconds = Math.round((performance.now() - t0) / 1000);
+  const report = { profile: profileName, settings: profile, environment: env, http, micro };
+  report.summary = summarise(report);
+
+  const name = args.out ?? (args.quick ? 'quick' : 'latest');
+  mkdirSync(RESULTS, { recursive: true });
+  writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
+  const markdown = renderMarkdown(report);
+  const markdownPath = !args.quick && !args.out && !args.only && !args.workloads && args.http && args.micro ? path.join(ROOT, 'BENCHMARKS.md') : path.join(RESULTS, `${name}.md`);
+  writeFileSync(markdownPath, markdown);
+  log(`\n${report.summary.lines.join('\n')}`);
+  log(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS, `${name}.json`))} and ${path.relative(process.cwd(), markdownPath)} in ${env.seconds} s`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

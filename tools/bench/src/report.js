@@ -1,0 +1,187 @@
+/**
+ * Turns raw results into ratios, target verdicts, and the Markdown report (BENCHMARKS.md).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { LARGE_EXACT, LARGE_PATTERNS, SMALL_ORIGINS, WORKLOADS } from './workloads.js';
+
+const NOTES = fileURLToPath(new URL('../NOTES.md', import.meta.url));
+
+const byRole = (contenders, role) => contenders.find((c) => c.role === role);
+const ratio = (a, b) => (a && b ? a.rps / b.rps : undefined);
+const fmtRatio = (value) => (value === undefined ? '—' : value.toFixed(2));
+const fmtRps = (value) => (value === undefined ? '—' : Math.round(value).toLocaleString('en-US'));
+const fmtNs = (value) => (value === undefined ? '—' : value >= 10_000 ? `${(value / 1000).toFixed(1)} µs` : `${Math.round(value)} ns`);
+
+/** Ratios per framework and workload, and a verdict for each target of issue 7. */
+export function summarise(report) {
+  const rows = [];
+  for (const framework of report.http) {
+    for (const workload of framework.workloads) {
+      const none = byRole(workload.contenders, 'none');
+      const incumbent = byRole(workload.contenders, 'incumbent');
+      const polycors = byRole(workload.contenders, 'polycors');
+      rows.push({
+        framework: framework.framework,
+        workload: workload.workload,
+        incumbent: incumbent?.contender,
+        polycorsVsIncumbent: ratio(polycors, incumbent),
+        polycorsVsNone: ratio(polycors, none),
+        incumbentVsNone: ratio(incumbent, none),
+        mismatches: workload.contenders.filter((c) => c.check && !c.check.ok).map((c) => c.contender),
+      });
+    }
+  }
+  const find = (framework, workload) => rows.find((r) => r.framework === framework && r.workload === workload);
+  const targets = [];
+  const frameworksWithPolycors = report.http.filter((f) => f.workloads.some((w) => byRole(w.contenders, 'polycors')));
+
+  const vsIncumbent = rows.filter((r) => r.polycorsVsIncumbent !== undefined);
+  targets.push({
+    target: 'polycors ≥ incumbent on every workload and framework (throughput ratio ≥ 1.00)',
+    met: vsIncumbent.length > 0 && vsIncumbent.every((r) => r.polycorsVsIncumbent >= 1),
+    detail: vsIncumbent.filter((r) => r.polycorsVsIncumbent < 1).map((r) => `${r.framework}/${r.workload} ${fmtRatio(r.polycorsVsIncumbent)}`).join(', ') || `all ${vsIncumbent.length} ≥ 1.00`,
+  });
+  const beats = vsIncumbent.filter((r) => r.workload === 'preflight' || r.workload === 'large');
+  targets.push({
+    target: 'polycors beats the incumbent on preflights and on the large allowlist (ratio > 1.00)',
+    met: beats.length > 0 && beats.every((r) => r.polycorsVsIncumbent > 1),
+    detail: beats.map((r) => `${r.framework}/${r.workload} ${fmtRatio(r.polycorsVsIncumbent)}`).join(', '),
+  });
+  const ceiling = frameworksWithPolycors.map((f) => find(f.framework, 'actual')).filter((r) => r?.polycorsVsNone !== undefined);
+  targets.push({
+    target: 'allowed actual requests reach ≥ 95% of no-CORS throughput',
+    met: ceiling.length > 0 && ceiling.every((r) => r.polycorsVsNone >= 0.95),
+    detail: ceiling.map((r) => `${r.framework} ${(r.polycorsVsNone * 100).toFixed(0)}%`).join(', '),
+  });
+  const allowlistCost = [];
+  for (const framework of report.http) {
+    const small = framework.workloads.find((w) => w.workload === 'actual');
+    const large = framework.workloads.find((w) => w.workload === 'large');
+    const a = small && byRole(small.contenders, 'polycors');
+    const b = large && byRole(large.contenders, 'polycors');
+    if (a && b) allowlistCost.push({ framework: framework.framework, cost: a.rps / b.rps - 1 });
+  }
+  targets.push({
+    target: 'the 10,000-origin allowlist costs ≤ 10% over the 3-origin one (polycors throughput)',
+    met: allowlistCost.length > 0 && allowlistCost.every((r) => r.cost <= 0.1),
+    detail: allowlistCost.map((r) => `${r.framework} ${r.cost >= 0 ? '+' : ''}${(r.cost * 100).toFixed(1)}%`).join(', '),
+  });
+  const huge = report.micro?.hugeHeaders?.filter((h) => h.bytes === 1024 * 1024) ?? [];
+  targets.push({
+    target: '1 MiB of Access-Control-Request-Headers refused in < 1 ms',
+    met: huge.length > 0 && huge.every((h) => !h.allowed && h.p99Ms < 1),
+    detail: huge.map((h) => `${h.case.replace('polycors: ', '')}: p99 ${(h.p99Ms * 1000).toFixed(2)} µs, max ${(h.maxMs * 1000).toFixed(1)} µs`).join('; '),
+  });
+  for (const t of targets) if (t.detail === '' || t.detail === 'all 0 ≥ 1.00') (t.met = undefined), (t.detail = '');
+
+  const lines = ['Targets:'];
+  for (const t of targets) lines.push(`  ${t.met === true ? 'MET    ' : t.met === false ? 'MISSED ' : 'NOT RUN'} ${t.target}: ${t.detail || 'not measured'}`);
+  return { rows, targets, lines };
+}
+
+function headlineTable(report) {
+  const workloads = WORKLOADS.filter((w) => report.http.some((f) => f.workloads.some((x) => x.workload === w.id)));
+  const out = [`| Framework (incumbent) | ${workloads.map((w) => w.title).join(' | ')} |`, `|---|${workloads.map(() => '---:').join('|')}|`];
+  for (const framework of report.http) {
+    const incumbent = framework.workloads.flatMap((w) => w.contenders).find((c) => c.role === 'incumbent')?.contender;
+    const cells = workloads.map((w) => {
+      const row = report.summary.rows.find((r) => r.framework === framework.framework && r.workload === w.id);
+      if (!row || row.polycorsVsIncumbent === undefined) return framework.unavailable.polycors ? 'n/a' : '—';
+      return `**${fmtRatio(row.polycorsVsIncumbent)}** (${fmtRatio(row.polycorsVsNone)})`;
+    });
+    out.push(`| ${framework.title} (\`${incumbent}\`) | ${cells.join(' | ')} |`);
+  }
+  return out.join('\n');
+}
+
+function frameworkTable(framework) {
+  const contenders = [...new Map(framework.workloads.flatMap((w) => w.contenders).map((c) => [c.contender, c.role])).entries()];
+  const out = [
+    `| Workload | ${contenders.map(([name]) => `\`${name}\` req/s (p99 ms)`).join(' | ')} | polycors / incumbent | polycors / no CORS | incumbent / no CORS |`,
+    `|---|${contenders.map(() => '---:').join('|')}|---:|---:|---:|`,
+  ];
+  for (const workload of framework.workloads) {
+    const cells = contenders.map(([name]) => {
+      const c = workload.contenders.find((x) => x.contender === name);
+      if (!c) return '—';
+      const flag = c.check && !c.check.ok ? ' ⚠' : '';
+      return `${fmtRps(c.rps)} (${c.p99})${flag}`;
+    });
+    const none = byRole(workload.contenders, 'none');
+    const incumbent = byRole(workload.contenders, 'incumbent');
+    const polycors = byRole(workload.contenders, 'polycors');
+    out.push(`| ${workload.title} | ${cells.join(' | ')} | ${fmtRatio(ratio(polycors, incumbent))} | ${fmtRatio(ratio(polycors, none))} | ${fmtRatio(ratio(incumbent, none))} |`);
+  }
+  const lines = [`### ${framework.title}`, '', out.join('\n')];
+  const mismatches = framework.workloads.flatMap((w) => w.contenders.filter((c) => c.check && !c.check.ok).map((c) => `- ⚠ ${w.title}, \`${c.contender}\`: ${c.check.problems.slice(0, 3).join('; ')}`));
+  if (mismatches.length) lines.push('', 'Answers that differ from the workload\'s expectation (measured anyway):', '', ...mismatches);
+  for (const [name, error] of Object.entries(framework.unavailable)) lines.push('', `- \`${name}\` not measured: ${error}`);
+  lines.push('', `Per-round throughput: ${framework.workloads.map((w) => `${w.workload}: ${w.contenders.map((c) => `${c.contender} [${c.rounds.join(', ')}]`).join('; ')}`).join(' · ')}`);
+  return lines.join('\n');
+}
+
+function microTable(micro) {
+  const names = Object.keys(micro.workloads[0].contenders);
+  const out = [`| Workload | ${names.map((n) => `\`${n}\``).join(' | ')} |`, `|---|${names.map(() => '---:').join('|')}|`];
+  for (const row of micro.workloads) out.push(`| ${row.title} | ${names.map((n) => fmtNs(row.contenders[n]?.nsPerRequest)).join(' | ')} |`);
+  const huge = ['| Access-Control-Request-Headers | Bytes | Verdict | Median | p99 | Max |', '|---|---:|---|---:|---:|---:|'];
+  for (const h of micro.hugeHeaders) {
+    huge.push(`| ${h.case.replace('polycors: ', '')} | ${h.bytes.toLocaleString('en-US')} | ${h.allowed ? 'allowed' : `refused (\`${h.reason}\`)`} | ${(h.medianMs * 1000).toFixed(2)} µs | ${(h.p99Ms * 1000).toFixed(2)} µs | ${(h.maxMs * 1000).toFixed(1)} µs |`);
+  }
+  return `${out.join('\n')}\n\n${huge.join('\n')}`;
+}
+
+export function renderMarkdown(report) {
+  const env = report.environment;
+  const s = report.settings;
+  const parts = [
+    '# Benchmarks',
+    '',
+    `Generated by \`${env.command}\` (\`tools/bench\`) on ${env.date.slice(0, 16).replace('T', ' ')} UTC${env.commit ? ` at commit \`${env.commit}\`` : ''}. Raw numbers: \`tools/bench/results/${report.profile === 'quick' ? 'quick' : 'latest'}.json\`.`,
+    '',
+    `Machine: ${env.cores} × ${env.cpu}, ${env.memoryGiB} GiB, ${env.platform}; Node ${env.node}. Load average at start ${env.loadAverageAtStart.join(' / ')}, at end ${env.loadAverageAtEnd.join(' / ')} (run took ${env.seconds} s).`,
+    '',
+    `HTTP: each contender in its own child process on 127.0.0.1, autocannon in the parent (${s.connections} connections, no pipelining); per workload every contender is warmed up ${s.warmup} s, then ${s.rounds} rounds of ${s.duration} s with the contenders interleaved (starting contender rotating each round). Figures are medians of the rounds; **ratios from the same run are the figures that count**, absolute req/s depend on the machine.`,
+    '',
+    '## Headline: polycors throughput ÷ incumbent throughput (÷ no CORS in brackets)',
+    '',
+    headlineTable(report),
+    '',
+    '## Targets (issue 7)',
+    '',
+    ...report.summary.targets.map((t) => `- ${t.met === true ? '✅' : t.met === false ? '❌' : '⬜'} ${t.target} — ${t.detail || 'not measured'}`),
+    '',
+    '## HTTP throughput per framework',
+    '',
+    ...report.http.flatMap((f) => [frameworkTable(f), '']),
+  ];
+  if (report.micro) {
+    parts.push(
+      '## In-process: CORS work per request (tinybench, median)',
+      '',
+      'Each library\'s per-request work, called directly with the same fake request and response objects (no server): `cors`\'s middleware, `@fastify/cors`\'s onRequest hook, `@koa/cors`\'s middleware, and polycors\'s `policy.evaluate` alone and with the decision written onto the response (what an adapter does: the comparable column). Nest\'s `enableCors()` is `cors` or `@fastify/cors` underneath.',
+      '',
+      microTable(report.micro),
+      '',
+      'Over HTTP a 1 MiB header never reaches any CORS code: Node\'s default 16 KiB header limit answers `431` first. The in-process figures show what polycors does if a larger header limit lets it through: it refuses from the length alone (`maxRequestHeadersLength`, default 4096), without scanning the value. The 64 KiB row is the most a configuration can make it parse.',
+      '',
+    );
+  }
+  parts.push(
+    '## What is measured',
+    '',
+    'Every contender serves the same route (`GET` and `PUT /resource`, JSON body `{"hello":"world"}`) with the same CORS meaning: allowed origins, methods `GET, HEAD, PUT, PATCH, POST, DELETE`, allowed request headers `content-type, x-request-id`, credentials, `Access-Control-Max-Age: 600`. Before measuring, each contender\'s answer to every request of a workload is checked (status, body, `Access-Control-Allow-Origin` echoing the origin or absent, credentials, `Vary: Origin`, preflight methods, headers and max age); a contender that answers differently is flagged ⚠.',
+    '',
+    `- **Allowed GET (3 origins)**: origins ${SMALL_ORIGINS.map((o) => `\`${o}\``).join(', ')}, requests cycling through the three.`,
+    '- **Preflight**: `OPTIONS /resource` asking for `PUT` with `content-type,x-request-id`, from the three origins. No-CORS servers have nothing to answer it with, so they are not measured here.',
+    '- **Refused origin**: `GET` from `https://evil.example`: the route still answers (200), without CORS headers.',
+    `- **Large allowlist**: ${LARGE_EXACT.length.toLocaleString('en-US')} exact origins (\`https://customer-N.example.net\`) and ${LARGE_PATTERNS.length} subdomain patterns (\`https://*.tenant-N.example.com\`; for \`cors\`, \`@fastify/cors\` and Nest, the equivalent anchored RegExps; for \`@koa/cors\`, which takes no list, an origin function doing \`Array.includes\` then the RegExps). Requests cycle through exact origin #5000, exact origin #9999 and \`https://eu.app.tenant-57.example.com\`.`,
+    '- Contenders: no CORS (the ceiling), the incumbent (`cors` on Express, `@fastify/cors`, `@koa/cors`, Nest\'s `enableCors()` on both Nest adapters) and polycors (`@polycors/fastify`, `@polycors/koa`, `@polycors/nestjs` `CorsModule.forRoot()`). polycors has no Express adapter: Express is covered through Nest\'s express adapter.',
+    '- polycors runs from the built `dist/` of each package (the root `bench` script builds them first).',
+    '',
+  );
+  if (existsSync(NOTES)) parts.push(readFileSync(NOTES, 'utf8').trim(), '');
+  parts.push('Reproduce: `npm run bench` (full, about 10 minutes on 2 cores) or `npm run bench -- --quick` (under 2 minutes).', '');
+  return parts.join('\n');
+}

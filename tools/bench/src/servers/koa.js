@@ -1,0 +1,26 @@
+/** Koa 3 with @koa/router: no CORS, `@koa/cors`, or `@polycors/koa`. */
+import Koa from 'koa';
+import Router from '@koa/router';
+import { BODY, ROUTE, koaCorsOptions, polycorsOptions } from '../workloads.js';
+
+export async function createApp(contender, allowlist) {
+  const app = new Koa();
+  const router = new Router();
+  router.get(ROUTE, (ctx) => { ctx.body = BODY; });
+  router.put(ROUTE, (ctx) => { ctx.body = BODY; });
+  if (contender === '@koa/cors') {
+    const { default: koaCors } = await import('@koa/cors');
+    app.use(koaCors(koaCorsOptions(allowlist)));
+  } else if (contender === 'polycors') {
+    const mod = await import('@polycors/koa');
+    const cors = mod.cors ?? mod.default;
+    app.use(cors(polycorsOptions(allowlist)));
+  } else if (contender !== 'none') {
+    throw new Error(`koa: unknown contender ${contender}`);
+  }
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return {
+    listen: () => new Promise((resolve) => { const server = app.listen(0, '127.0.0.1', () => resolve(server.address().port)); }),
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * The four workloads and the one CORS configuration every contender is given, written once here in each library's
+ * own vocabulary so that the meaning is the same for all of them:
+ * - origins: an allowlist (3 exact origins, or 10,000 exact origins and 100 subdomain patterns);
+ * - methods GET, HEAD, PUT, PATCH, POST, DELETE; allowed request headers content-type and x-request-id;
+ * - credentials: true; max age 600 s.
+ */
+
+export const ROUTE = '/resource';
+export const BODY = Object.freeze({ hello: 'world' });
+export const BODY_TEXT = JSON.stringify(BODY);
+
+export const SMALL_ORIGINS = Object.freeze(['https://app.example.com', 'https://admin.example.com', 'https://partner.example.org']);
+
+/** 10,000 exact origins, in the order a user would list them. */
+export const LARGE_EXACT = Object.freeze(Array.from({ length: 10_000 }, (_, i) => `https://customer-${i}.example.net`));
+/** 100 subdomain patterns: `https://*.tenant-N.example.com` (one or more labels below tenant-N). */
+export const LARGE_PATTERN_SUFFIXES = Object.freeze(Array.from({ length: 100 }, (_, i) => `tenant-${i}.example.com`));
+export const LARGE_PATTERNS = Object.freeze(LARGE_PATTERN_SUFFIXES.map((suffix) => `https://*.${suffix}`));
+/** The same patterns as anchored RegExps, for the libraries that only take RegExps. Linear: each `.` ends one label. */
+export const LARGE_REGEXPS = Object.freeze(LARGE_PATTERN_SUFFIXES.map((suffix) => new RegExp(`^https://(?:[a-z0-9-]+\\.)+${suffix.replaceAll('.', '\\.')}$`)));
+
+export const METHODS = Object.freeze(['GET', 'HEAD', 'PUT', 'PATCH', 'POST', 'DELETE']);
+export const ALLOWED_HEADERS = Object.freeze(['content-type', 'x-request-id']);
+export const MAX_AGE = 600;
+
+/** allowlist name -> the origins a request is sent from, cycled request by request. */
+const REFUSED_ORIGIN = 'https://evil.example';
+
+/**
+ * Each workload: which allowlist the server is configured with, the requests autocannon cycles through, and what a
+ * correct answer looks like (checked once per contender before measuring, so a misconfigured contender is caught).
+ */
+export const WORKLOADS = Object.freeze([
+  {
+    id: 'actual',
+    title: 'Allowed GET (3 origins)',
+    allowlist: 'small',
+    requests: SMALL_ORIGINS.map((origin) => ({ method: 'GET', path: ROUTE, headers: { origin } })),
+    expect: { status: 200, allowed: true, body: true },
+  },
+  {
+    id: 'preflight',
+    title: 'Preflight (PUT, 2 headers)',
+    allowlist: 'small',
+    requests: SMALL_ORIGINS.map((origin) => ({
+      method: 'OPTIONS',
+      path: ROUTE,
+      headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type,x-request-id' },
+    })),
+    expect: { status: 204, allowed: true, preflight: true },
+  },
+  {
+    id: 'refused',
+    title: 'GET from a refused origin',
+    allowlist: 'small',
+    requests: [{ method: 'GET', path: ROUTE, headers: { origin: REFUSED_ORIGIN } }],
+    expect: { status: 200, allowed: false, body: true },
+  },
+  {
+    id: 'large',
+    title: 'Allowed GET (10,000 origins + 100 patterns)',
+    allowlist: 'large',
+    // The middle and the end of the exact list, and a subdomain of the 58th pattern.
+    requests: ['https://customer-5000.example.net', 'https://customer-9999.example.net', 'https://eu.app.tenant-57.example.com'].map((origin) => ({
+      method: 'GET',
+      path: ROUTE,
+      headers: { origin },
+    })),
+    expect: { status: 200, allowed: true, body: true },
+  },
+]);
+
+/** polycors options (`@polycors/core`, and every adapter). */
+export function polycorsOptions(allowlist) {
+  return {
+    origin: allowlist === 'large' ? [...LARGE_EXACT, ...LARGE_PATTERNS] : [...SMALL_ORIGINS],
+    methods: [...METHODS],
+    allowedHeaders: [...ALLOWED_HEADERS],
+    credentials: true,
+    maxAge: MAX_AGE,
+    logger: false,
+  };
+}
+
+/** `cors` (Express), `@fastify/cors` and Nest's `enableCors()` on both adapters: strings and RegExps in one array. */
+export function corsPackageOptions(allowlist) {
+  return {
+    origin: allowlist === 'large' ? [...LARGE_EXACT, ...LARGE_REGEXPS] : [...SMALL_ORIGINS],
+    methods: [...METHODS],
+    allowedHeaders: [...ALLOWED_HEADERS],
+    credentials: true,
+    maxAge: MAX_AGE,
+  };
+}
+
+/**
+ * `@koa/cors` takes no list: its documented way to allow several origins is a function of ctx that returns the
+ * origin to send (or nothing). Written the way its users write it: an array lookup, then the patterns.
+ */
+export function koaCorsOptions(allowlist) {
+  const exact = allowlist === 'large' ? [...LARGE_EXACT] : [...SMALL_ORIGINS];
+  const patterns = allowlist === 'large' ? [...LARGE_REGEXPS] : [];
+  return {
+    origin(ctx) {
+      const origin = ctx.get('Origin');
+      if (exact.includes(origin)) return origin;
+      for (const pattern of patterns) if (pattern.test(origin)) return origin;
+      return '';
+    },
+    allowMethods: [...METHODS],
+    allowHeaders: [...ALLOWED_HEADERS],
+    credentials: true,
+    maxAge: MAX_AGE,
+  };
+}
