@@ -74,7 +74,7 @@ function corsLines(headers: [string, string][], read: string[]): [string, string
   const wanted = new Set(read.map((h) => h.toLowerCase()));
   return headers.filter(([name]) => {
     const lower = name.toLowerCase();
-    return lower.startsWith('access-control-') || lower === 'vary' || lower === 'location' || wanted.has(lower);
+    return lower.startsWith('access-control-') || lower === 'vary' || lower === 'location' || lower === 'polycors-reason' || wanted.has(lower);
   });
 }
 
@@ -122,7 +122,9 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     credentials: credentials === 'include',
     exposeHeaders: report.unreadableHeaders,
   });
-  const block = (error: BrowserCorsError) => {
+  const block = (error: BrowserCorsError, response: ReceivedResponse) => {
+    const reason = response.headers.find(([n]) => n.toLowerCase() === 'polycors-reason')?.[1];
+    if (reason) report.notes.push(`The server says why (polycors debug mode): polycors-reason: ${reason}.`);
     report.verdict = 'blocked';
     report.blockedAt = error.at;
     report.error = error;
@@ -144,7 +146,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       const verdict = checkPreflight(request, { status: response.status, headers: response.headers }, plan);
       report.preflight.step = step(sent, response, verdict.ok, readHeaders);
       report.notes.push(...verdict.notes);
-      if (!verdict.ok) return block(verdict.error!);
+      if (!verdict.ok) return block(verdict.error!, response);
       report.preflight.cacheSeconds = verdict.cacheSeconds;
     }
     const sent: SentRequest = {
@@ -161,7 +163,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     const verdict = checkActual(request, { status: response.status, headers: response.headers }, plan);
     report.actual = step(sent, response, verdict.ok, readHeaders);
     report.notes.push(...verdict.notes);
-    if (!verdict.ok) return block(verdict.error!);
+    if (!verdict.ok) return block(verdict.error!, response);
     report.readableHeaders = verdict.readableHeaders;
     report.unreadableHeaders = readHeaders.filter((h) => !verdict.readableHeaders.includes(h));
     if (report.unreadableHeaders.length > 0) {

@@ -105,7 +105,7 @@ export function explainError(error: BrowserCorsError, origin: string): string {
   const which = error.at === 'preflight' ? 'The preflight (OPTIONS) response' : 'The response';
   switch (error.code) {
     case 'missing-allow-origin-header':
-      return `${which} carries no Access-Control-Allow-Origin header, so the browser assumes the server does not allow ${origin}. Either the CORS layer did not run for this ${error.at === 'preflight' ? 'OPTIONS request' : 'route'}, or it refused the origin.`;
+      return `${which} carries no Access-Control-Allow-Origin header, so the browser assumes the server does not allow ${origin}. ${error.at === 'preflight' ? 'Either the CORS layer did not run for this OPTIONS request, or it refused the preflight (its origin, its method or one of its headers).' : 'Either the CORS layer did not run for this route (or this error response), or it refused the origin.'}`;
     case 'multiple-allow-origin-values':
       return `${which} carries Access-Control-Allow-Origin: ${p}. Two layers (for example the app and a proxy, or two CORS middlewares) each added the header; the browser accepts exactly one value.`;
     case 'invalid-allow-origin-value':
