@@ -1,0 +1,156 @@
+/**
+ * Compiles the application's CORS policies once, at startup: the global policy, and one effective policy per
+ * handler (global, then controller, then handler `@Cors()`), placed in a route table keyed like Nest's router.
+ * Every problem of every policy is collected into one CorsConfigError naming the handler and its route.
+ */
+import {
+  CorsConfigError,
+  type CorsConfigProblem,
+  type CorsLogger,
+  type CorsOptions,
+  type CorsPolicy,
+  CorsRouteTable,
+  createCorsPolicy,
+  mergeCorsOptions,
+} from '@polycors/core';
+import type { CorsDecoratorOptions, CorsModuleOptions } from './cors-options.interface.js';
+import type { NestRoute } from './nest-routes.js';
+import { toCoreOptions } from './nest-options.js';
+
+export interface RoutePolicy {
+  policy: CorsPolicy;
+  /** `FormController.update (PATCH /form)`, or `global policy` */
+  where: string;
+}
+
+export type CorsLayer = CorsDecoratorOptions | false | undefined;
+
+export interface CompileCorsInput {
+  global: CorsModuleOptions;
+  routes: readonly NestRoute[];
+  /** The controller and handler `@Cors()` layers of a route. */
+  layersOf(route: NestRoute): { controller: CorsLayer; handler: CorsLayer };
+  caseSensitive: boolean;
+  ignoreTrailingSlash: boolean;
+  priority: 'specificity' | 'registration';
+  /** Used when the options name no `logger` of their own. */
+  logger: CorsLogger;
+  /** Problems found outside the options (`app.enableCors()` beside CorsModule), reported with the others. */
+  problems?: readonly CorsConfigProblem[];
+}
+
+export const GLOBAL_WHERE = 'CorsModule.forRoot (global policy)';
+
+export class CorsEngine {
+  constructor(
+    readonly global: RoutePolicy,
+    private readonly table: CorsRouteTable<RoutePolicy>,
+    readonly routeCount: number,
+  ) {}
+
+  /** The policy of the route that would serve `requestMethod` on `path`; the global policy for unknown paths. */
+  forPreflight(path: string, requestMethod: string): RoutePolicy {
+    return this.table.match(path, requestMethod)?.value ?? this.global;
+  }
+
+  /** The policy of the route serving `method` on `path`; the global policy when no route serves it (a 404). */
+  forRequest(path: string, method: string): RoutePolicy {
+    const match = this.table.match(path, method);
+    return match !== undefined && match.methodMatched ? match.value : this.global;
+  }
+}
+
+function problemKey(problem: CorsConfigProblem): string {
+  return `${problem.path}\u0000${problem.code}\u0000${problem.message}`;
+}
+
+/** Logs each configuration warning once, however many routes inherit it from the global options. */
+function dedupingLogger(base: CorsLogger, seen: Set<string>, where: string): CorsLogger {
+  return {
+    warn: (message) => {
+      const key = message.replace(where, '');
+      if (seen.has(key)) return;
+      seen.add(key);
+      base.warn(message);
+    },
+    error: (message, error) => base.error(message, error),
+  };
+}
+
+export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
+  const problems: CorsConfigProblem[] = [...(input.problems ?? [])];
+  const globalProblemKeys = new Set<string>();
+  const seenWarnings = new Set<string>();
+  const withLogger = (options: CorsOptions, where: string): CorsOptions =>
+    options.logger === undefined ? { ...options, logger: dedupingLogger(input.logger, seenWarnings, where) } : options;
+
+  const compile = (options: CorsOptions | false, where: string, defaultMethods?: readonly string[]): CorsPolicy | undefined => {
+    const effective: CorsOptions = options === false ? { origin: false } : options;
+    try {
+      return createCorsPolicy(withLogger(effective, where), { where, defaultMethods });
+    } catch (error) {
+      if (!(error instanceof CorsConfigError)) throw error;
+      for (const problem of error.problems) {
+        if (where !== GLOBAL_WHERE && globalProblemKeys.has(problemKey(problem))) continue;
+        if (where === GLOBAL_WHERE) globalProblemKeys.add(problemKey(problem));
+        problems.push({ ...problem, path: `${where}: ${problem.path || '(options)'}` });
+      }
+      return undefined;
+    }
+  };
+
+  const globalOptions = toCoreOptions(input.global ?? ({} as CorsModuleOptions));
+  const globalPolicy = compile(globalOptions, GLOBAL_WHERE);
+
+  // Methods each path serves (what a route allows when `methods` is not configured). GET routes serve HEAD too.
+  const keyOf = (path: string) => (input.caseSensitive ? path : path.toLowerCase());
+  const methodsByPath = new Map<string, Set<string>>();
+  for (const route of input.routes) {
+    const methods = methodsByPath.get(keyOf(route.path)) ?? new Set<string>();
+    methods.add(route.method);
+    if (route.method === 'GET') methods.add('HEAD');
+    methodsByPath.set(keyOf(route.path), methods);
+  }
+
+  const table = new CorsRouteTable<RoutePolicy>({
+    caseSensitive: input.caseSensitive,
+    ignoreTrailingSlash: input.ignoreTrailingSlash,
+    priority: input.priority,
+  });
+  const cache = new Map<Function, Map<string, RoutePolicy | null>>();
+  const policyFor = (route: NestRoute): RoutePolicy | undefined => {
+    const methods = [...(methodsByPath.get(keyOf(route.path)) ?? [route.method])].sort();
+    const { controller, handler } = input.layersOf(route);
+    const byHandler = cache.get(route.handler) ?? new Map<string, RoutePolicy | null>();
+    cache.set(route.handler, byHandler);
+    const key = `${route.name}|${methods.join(',')}`;
+    const known = byHandler.get(key);
+    if (known !== undefined) return known ?? undefined;
+    const where = `${route.name} (${route.method} ${route.path})`;
+    const merged = mergeCorsOptions(globalOptions, toLayer(controller), toLayer(handler));
+    const policy = compile(merged, where, methods);
+    const result = policy ? { policy, where } : undefined;
+    byHandler.set(key, result ?? null);
+    return result;
+  };
+
+  const getRoutes: NestRoute[] = [];
+  for (const route of input.routes) {
+    const routePolicy = policyFor(route);
+    if (routePolicy) table.add(route.method, route.path, routePolicy);
+    if (route.method === 'GET') getRoutes.push(route);
+  }
+  // After every explicit route, so that a @Head() handler keeps its own policy.
+  for (const route of getRoutes) {
+    const routePolicy = policyFor(route);
+    if (routePolicy) table.add('HEAD', route.path, routePolicy);
+  }
+
+  if (problems.length > 0 || globalPolicy === undefined) throw new CorsConfigError(problems);
+  return new CorsEngine({ policy: globalPolicy, where: 'global policy' }, table, input.routes.length);
+}
+
+function toLayer(layer: CorsLayer): CorsOptions | false | undefined {
+  if (layer === undefined || layer === false) return layer;
+  return toCoreOptions(layer);
+}

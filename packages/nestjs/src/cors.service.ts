@@ -1,0 +1,248 @@
+/**
+ * The one place that acts: installs polycors in front of the HTTP adapter, compiles the policies at startup and
+ * decides every request.
+ *
+ * Where it runs: Nest 12's adapters take one request hook (`httpAdapter.setOnRequestHook()`) that runs before
+ * anything else on both platforms: on Express it is the first middleware (before the body parser, `app.use()`
+ * middleware, Nest middleware, routing, guards); on Fastify it is the first `onRequest` hook (before middie,
+ * content-type parsing, routing to a handler, guards). It also runs for unknown paths. So a preflight is answered
+ * before any guard, interceptor, pipe or handler, and the CORS headers of an actual request are on the response
+ * before a guard can throw (401/403, exception filters, 404 and 500 responses keep them).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { ApplicationConfig, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
+import {
+  type CorsConfigProblem,
+  CorsConfigError,
+  type CorsDecision,
+  type CorsLogger,
+  type CorsRequest,
+  appendVary,
+} from '@polycors/core';
+import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.constants.js';
+import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } from './cors-engine.js';
+import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
+import { exploreNestRoutes } from './nest-routes.js';
+
+type Done = (error?: unknown) => void;
+/** Sends a preflight answer the platform's way (Express: the Node response; Fastify: the reply). */
+type Answer = (status: number, headers: CorsDecision['headers']) => void;
+
+interface HttpAdapterLike {
+  getType?(): string;
+  getInstance?(): any;
+  enableCors?: (...args: unknown[]) => unknown;
+  setOnRequestHook?: (hook: Function) => void;
+  getRouteMatchingOptions?(): { caseSensitive: boolean; ignoreTrailingSlash: boolean };
+  onRequestHook?: Function;
+}
+
+/** Adapters polycors has been installed on: a second CorsModule would add a second set of CORS headers. */
+const installed = new WeakSet<object>();
+
+export const ENABLE_CORS_MESSAGE =
+  "Nest's own CORS is switched on (app.enableCors() or the `cors` option of NestFactory.create()) beside CorsModule. " +
+  'Both would answer CORS requests: preflights would be answered by whichever runs first, and actual responses would ' +
+  "carry Access-Control-Allow-Origin twice, which browsers reject (\"The 'Access-Control-Allow-Origin' header contains " +
+  "multiple values\"). Remove app.enableCors()/`cors` and move its options into CorsModule.forRoot(...).";
+
+@Injectable()
+export class CorsService implements OnModuleInit, OnApplicationBootstrap {
+  private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
+  private engine: CorsEngine | undefined;
+  private adapter: HttpAdapterLike | undefined;
+  private platform: 'express' | 'fastify' | undefined;
+  private readonly startupProblems: CorsConfigProblem[] = [];
+  private initialised = false;
+  private readonly refusalLevel: CorsRefusalLogLevel;
+
+  constructor(
+    @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
+    @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost,
+    @Inject(ModulesContainer) private readonly modules: ModulesContainer,
+    @Inject(ApplicationConfig) private readonly config: ApplicationConfig,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {
+    this.refusalLevel = options?.logRefusals ?? 'warn';
+    // Under NestFactory.create() the adapter is already there; under @nestjs/testing it arrives with
+    // createNestApplication(). Either way before app.init(), which is when `cors: true` and enableCors() apply.
+    adapterHost.init$.subscribe(() => this.attach(adapterHost.httpAdapter as unknown as HttpAdapterLike));
+  }
+
+  /** The compiled policies (undefined before the application is initialised). */
+  get compiled(): CorsEngine | undefined {
+    return this.engine;
+  }
+
+  onModuleInit(): void {
+    this.initialised = true;
+    const adapter = this.adapter;
+    if (adapter && this.platform === undefined) {
+      this.startupProblems.push({
+        path: 'httpAdapter',
+        code: 'option-type',
+        message: `@polycors/nestjs supports @nestjs/platform-express and @nestjs/platform-fastify; this application uses '${adapter.getType?.() ?? 'an unknown adapter'}'`,
+      });
+    }
+    if (this.platform === 'express' && hasExpressCorsMiddleware(adapter)) this.startupProblems.push(enableCorsProblem());
+    const matching = adapter?.getRouteMatchingOptions?.() ?? { caseSensitive: this.platform === 'fastify', ignoreTrailingSlash: this.platform !== 'fastify' };
+    const nestLogger: CorsLogger = {
+      warn: (message) => this.logger.warn(message),
+      error: (message, error) => this.logger.error(message, error instanceof Error ? error.stack : undefined),
+    };
+    this.engine = compileCorsEngine({
+      global: this.options,
+      routes: exploreNestRoutes(this.modules, this.config, { convertLegacyPaths: this.platform !== 'fastify' }),
+      layersOf: (route) => ({
+        controller: this.reflector.get<CorsLayer>(CORS_METADATA, route.controller as never),
+        handler: this.reflector.get<CorsLayer>(CORS_METADATA, route.handler as never),
+      }),
+      caseSensitive: matching.caseSensitive,
+      ignoreTrailingSlash: matching.ignoreTrailingSlash,
+      // Express runs the first registered route that matches (unless Nest sorts routes by specificity);
+      // Fastify's router picks the most specific one.
+      priority: this.platform === 'express' && this.config.getRouteResolutionStrategy?.() !== 'specificity' ? 'registration' : 'specificity',
+      logger: nestLogger,
+      problems: this.startupProblems,
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    // `app.use(cors())` or enableCors() between the module init hooks and now.
+    if (this.platform === 'express' && hasExpressCorsMiddleware(this.adapter)) throw new CorsConfigError([enableCorsProblem()]);
+  }
+
+  private attach(adapter: HttpAdapterLike | undefined): void {
+    if (!adapter || this.adapter === adapter) return;
+    this.adapter = adapter;
+    const type = adapter.getType?.();
+    this.platform = type === 'express' || type === 'fastify' ? type : undefined;
+    if (this.platform === undefined || typeof adapter.setOnRequestHook !== 'function') return;
+    if (installed.has(adapter)) {
+      throw new Error('CorsModule is installed twice in this application (forRoot/forRootAsync imported with different options); import it once, in the root module: it is global.');
+    }
+    installed.add(adapter);
+
+    // Nest's own CORS beside CorsModule is a startup error; calls after startup throw at once.
+    adapter.enableCors = () => {
+      if (this.initialised) throw new CorsConfigError([enableCorsProblem()]);
+      this.startupProblems.push(enableCorsProblem());
+    };
+
+    // One hook slot: run a hook set earlier (instrumentation) after ours, and chain ones set later too.
+    const setHook = adapter.setOnRequestHook.bind(adapter);
+    let next: Function | undefined = typeof adapter.onRequestHook === 'function' ? adapter.onRequestHook : undefined;
+    const chained = (req: unknown, res: unknown, done: Done) => (next ? next.call(adapter, req, res, done) : done());
+    const hook = this.platform === 'express'
+      ? (req: IncomingMessage, res: ServerResponse, done: Done) =>
+          this.handle(req, res, expressAnswer(res), (error) => (error ? done(error) : chained(req, res, done)))
+      : (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) =>
+          this.handle(request.raw, reply.raw, fastifyAnswer(reply), (error) => (error ? done(error) : chained(request, reply, done)));
+    setHook(hook);
+    adapter.setOnRequestHook = (later: Function) => {
+      next = later;
+    };
+  }
+
+  /** Decides one request. Allowed preflights are answered here; everything else continues with CORS headers set. */
+  private handle(req: IncomingMessage, res: ServerResponse, answer: Answer, next: Done): void {
+    const engine = this.engine;
+    if (engine === undefined) return next();
+    const headers = req.headers;
+    const origin = headers.origin;
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    let route: RoutePolicy;
+    let request: CorsRequest;
+    const requestMethod = headers['access-control-request-method'];
+    if (method === 'OPTIONS' && origin !== undefined && typeof requestMethod === 'string') {
+      route = engine.forPreflight(path, requestMethod);
+      request = {
+        method,
+        origin,
+        requestMethod,
+        requestHeaders: headerValue(headers['access-control-request-headers']),
+        requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
+      };
+    } else {
+      route = engine.forRequest(path, method);
+      request = { method, origin };
+    }
+    let decision: CorsDecision | Promise<CorsDecision>;
+    try {
+      decision = route.policy.evaluate(request, req);
+    } catch (error) {
+      return next(error);
+    }
+    if (isPromise(decision)) {
+      decision.then((settled) => this.apply(settled, route, request, path, res, answer, next), next);
+    } else {
+      this.apply(decision, route, request, path, res, answer, next);
+    }
+  }
+
+  private apply(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, res: ServerResponse, answer: Answer, next: Done): void {
+    if (decision.vary.length > 0) res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
+    if (!decision.allowed && decision.reason) this.logRefusal(decision, route, request, path);
+    if (decision.kind === 'preflight' && !decision.continue) return answer(decision.status ?? 204, decision.headers);
+    for (const [name, value] of decision.headers) res.setHeader(name, value);
+    next();
+  }
+
+  private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string): void {
+    const level = this.refusalLevel;
+    if (level === false) return;
+    const asked = decision.kind === 'preflight' ? ` for ${request.requestMethod}` : '';
+    const shownPath = path.length > 200 ? `${path.slice(0, 200)}...` : path;
+    const reason = decision.reason!;
+    this.logger[level](`refused ${decision.kind} ${request.method} ${shownPath}${asked} -> ${route.where}: ${reason.code}: ${reason.message}`);
+  }
+}
+
+interface FastifyRequestLike {
+  raw: IncomingMessage;
+}
+interface FastifyReplyLike {
+  raw: ServerResponse;
+  code(status: number): FastifyReplyLike;
+  header(name: string, value: string): FastifyReplyLike;
+  send(payload?: unknown): FastifyReplyLike;
+}
+
+function expressAnswer(res: ServerResponse): Answer {
+  return (status, headers) => {
+    res.statusCode = status;
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.setHeader('Content-Length', '0');
+    res.end();
+  };
+}
+
+function fastifyAnswer(reply: FastifyReplyLike): Answer {
+  return (status, headers) => {
+    reply.code(status);
+    for (const [name, value] of headers) reply.header(name, value);
+    reply.send();
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function';
+}
+
+function enableCorsProblem(): CorsConfigProblem {
+  return { path: 'app.enableCors', code: 'enable-cors-duplicate', message: ENABLE_CORS_MESSAGE };
+}
+
+/** The `cors` package's middleware (what Express' enableCors() installs, or `app.use(cors())`). */
+function hasExpressCorsMiddleware(adapter: HttpAdapterLike | undefined): boolean {
+  const stack = adapter?.getInstance?.()?.router?.stack;
+  return Array.isArray(stack) && stack.some((layer: { name?: string }) => layer?.name === 'corsMiddleware');
+}
