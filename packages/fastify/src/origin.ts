@@ -14,13 +14,22 @@ export class OriginTranslator {
 
   constructor(private readonly fastify: FastifyInstance) {}
 
-  toCore(origin: FastifyCorsOrigin | undefined): CorsOptions['origin'] {
+  /**
+   * @param literal with `strict: false`, string rules also match the request's Origin byte for byte, as in
+   *   @fastify/cors, even where they are not origins (`'example.com'`); such rules are reported as warnings by core.
+   */
+  toCore(origin: FastifyCorsOrigin | undefined, literal = false): CorsOptions['origin'] {
     if (origin === undefined || origin === null || typeof origin === 'boolean') return origin as CorsOptions['origin'];
     if (typeof origin === 'function') return this.wrap(origin as FastifyOriginFunction);
-    if (!Array.isArray(origin)) return origin as OriginRule;
     const rules: unknown[] = [];
-    flatten(origin as readonly unknown[], rules);
-    return rules.map((rule) => (typeof rule === 'function' ? this.wrap(rule as FastifyOriginFunction) : rule)) as OriginRule[];
+    if (Array.isArray(origin)) flatten(origin as readonly unknown[], rules);
+    else rules.push(origin);
+    const result = rules.map((rule) => (typeof rule === 'function' ? this.wrap(rule as FastifyOriginFunction) : rule)) as OriginRule[];
+    if (literal) {
+      const literals = new Set(rules.filter((rule): rule is string => typeof rule === 'string' && rule !== '' && !rule.includes('*')));
+      if (literals.size > 0) result.push(Object.defineProperty((value: string) => literals.has(value), 'name', { value: 'sameString' }));
+    }
+    return result.length === 1 ? result[0] : result;
   }
 
   private wrap(fn: FastifyOriginFunction): OriginFunction {

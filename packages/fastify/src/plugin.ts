@@ -94,6 +94,25 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     }
   };
 
+  /**
+   * A route registered before polycors' onRoute hook ran (`fastify.register(polycors)` without `await`, then
+   * `fastify.get(...)`): its actual requests still get its own policy, compiled on first use; its preflights can only
+   * be judged by the plugin's policy, so say so once.
+   */
+  const late = new WeakMap<object, RouteEntry>();
+  const lateEntry = (request: FastifyRequest): RouteEntry => {
+    const config = request.routeOptions.config as unknown as { url?: string; method?: string | string[]; cors?: unknown };
+    let entry = late.get(config);
+    if (!entry) {
+      const methods = (Array.isArray(config.method) ? config.method : [config.method ?? request.raw.method ?? 'GET']).map(String);
+      const url = config.url ?? request.routeOptions.url ?? '/';
+      entry = { where: `route ${methods.join(',')} ${url}`, url, methods, cors: config.cors };
+      late.set(config, entry);
+      fastify.log.warn(`polycors: ${entry.where} was registered before polycors (register it first, with await: \`await fastify.register(polycors, options)\`); its preflights are judged by the plugin's policy, not its own`);
+    }
+    return entry;
+  };
+
   const logRefusal = (request: FastifyRequest, decision: CorsDecision, origin: string) => {
     const level = settings.refusalLogLevel;
     if (level === false || !decision.reason) return;
@@ -140,7 +159,8 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   const handleActual = (request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void) => {
     withPolicies(request, (set) => {
       const config = request.routeOptions.config as RouteConfig;
-      const compiled = set.forRoute(config?.[kRouteCors]);
+      const entry = config?.[kRouteCors] ?? (config && !config[kCatchAll] && !request.is404 ? lateEntry(request) : undefined);
+      const compiled = set.forRoute(entry);
       const policy = compiled.policy;
       // cors: false: no CORS headers, no Vary, origin functions not called.
       if (!policy.enabled) return next();
@@ -195,6 +215,8 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
       { schema: { hide: settings.hideOptionsRoute } as Record<string, unknown>, logLevel: settings.logLevel, config: { [kCatchAll]: true } as Record<string, unknown> },
       (request, reply) => {
         if (continued.has(request)) return reply.send(); // preflightContinue without an OPTIONS route of the app
+        // origin: false turns the plugin off: OPTIONS requests get the app's usual 404.
+        if (!delegator && !staticPolicies.fallback.policy.enabled) return reply.callNotFound();
         if (settings.strictPreflight) return reply.code(400).type('text/plain').send('Invalid Preflight Request');
         return reply.callNotFound();
       },

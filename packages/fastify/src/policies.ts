@@ -30,6 +30,7 @@ export class PolicySet {
   private readonly shared = new Map<unknown, Map<string, CompiledRoutePolicy>>();
   private readonly logger: CorsLogger | false;
   private readonly seenWarnings = new Set<string>();
+  private readonly strict: boolean;
   /** The `where` of the policy being compiled, stripped from warnings to recognise repeats. */
   private compiling = '';
 
@@ -53,7 +54,8 @@ export class PolicySet {
       base.origin = FASTIFY_CORS_DEFAULTS.origin;
       this.warn(`polycors: ${where}: origin: no 'origin' configured; allowing every origin ('*') as @fastify/cors does (strict: false). List your origins before turning strict mode on [origin-missing]`);
     }
-    base.origin = this.origins.toCore(base.origin as PolycorsOptions['origin']);
+    this.strict = strict;
+    base.origin = this.origins.toCore(base.origin as PolycorsOptions['origin'], !strict);
     this.base = base as CorsOptions;
     const fallbackOptions: CorsOptions = { ...this.base };
     if (!strict && fallbackOptions.methods === undefined) fallbackOptions.methods = [...FASTIFY_CORS_DEFAULTS.methods];
@@ -116,7 +118,8 @@ export class PolicySet {
       );
     }
     const { core, adapter } = splitOptions(layer);
-    if (core.origin !== undefined) core.origin = this.origins.toCore(core.origin as PolycorsOptions['origin']);
+    const strict = core.strict === undefined ? this.strict : core.strict !== false;
+    if (core.origin !== undefined) core.origin = this.origins.toCore(core.origin as PolycorsOptions['origin'], !strict);
     const merged = mergeCorsOptions(this.base, core as CorsOptions);
     if (merged === false) return this.disabled;
     const cacheControl = adapter.cacheControl !== undefined ? normaliseCacheControl(adapter.cacheControl) : this.baseCacheControl;

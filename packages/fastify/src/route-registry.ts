@@ -129,8 +129,9 @@ export class RouteRegistry {
         const found = router.find(method, url, constraints);
         if (found) return found.store;
       }
+      // An OPTIONS route alone (an app answering its own OPTIONS) does not make a path "served".
       for (const other of this.methods) {
-        if (other === method) continue;
+        if (other === method || other === 'OPTIONS') continue;
         const found = router.find(other, url, constraints);
         if (found) return found.store;
       }

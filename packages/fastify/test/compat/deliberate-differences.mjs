@@ -1,0 +1,34 @@
+/**
+ * @fastify/cors 11.4.3 tests that fail against @polycors/fastify on purpose, with the reason.
+ * Keep in step with the README's "Migrating from @fastify/cors" section (run.mjs fails when a listed test passes).
+ */
+const LIST_FORMAT = "lists are written 'GET, HEAD, POST' (comma and space, as @fastify/cors itself does for arrays); its string default 'GET,HEAD,POST' was sent as written. Browsers read both the same";
+const NO_ORIGIN = 'a request without Origin is not a CORS request and gets no CORS headers (only Vary: Origin); @fastify/cors sent its fixed origin to every request';
+const FAIL_CLOSED = 'an origin function that throws, rejects or gives an unusable answer refuses the request (fail closed) and logs the error; the request still reaches the app, which answers as usual (here 404/200) instead of a 500';
+
+export const DELIBERATE_DIFFERENCES = {
+  'cors.test.js': {
+    'Should add cors headers (custom values)': 'Access-Control-Expose-Headers is sent on actual responses only (the Fetch Standard ignores it on preflights); also ' + NO_ORIGIN,
+    'Should support dynamic config (callback)': NO_ORIGIN,
+    'Should support dynamic config (Promise)': NO_ORIGIN,
+    'Dynamic origin resolution (errored)': FAIL_CLOSED,
+    'Dynamic origin resolution (invalid result)': FAIL_CLOSED,
+    'Dynamic origin resolution (errored - promises)': FAIL_CLOSED,
+    'Should support wildcard arrays from dynamic origin resolvers': "an origin function decides whether the request's origin is allowed; polycors then answers with that origin (and Vary: Origin), not '*'",
+    'Server error if origin option is falsy but not false': "origin: '' is a configuration problem reported at startup (a warning with strict: false) and allows nothing, instead of a 500 on every request",
+    'Allow only request from a specific origin': "Access-Control-Allow-Origin is always the request's own origin or '*': a fixed origin is never sent to a different origin",
+    'Should not run origin function or add vary header when route disables CORS (callback origin)': `the cors: false part passes; the last assertion expects a 500 from the enabled route: ${FAIL_CLOSED}`,
+    'Should not run origin function or add vary header when route disables CORS (promise origin)': `the cors: false part passes; the last assertion expects a 500 from the enabled route: ${FAIL_CLOSED}`,
+  },
+  'preflight.test.js': {
+    'Should reply to preflight requests': LIST_FORMAT,
+    'Should add access-control-allow-headers to response if preflight req has access-control-request-headers': LIST_FORMAT,
+    'Should reply to preflight requests with custom status code': LIST_FORMAT,
+    'Should reply to all options requests': LIST_FORMAT,
+    'Should support a prefix for preflight requests': LIST_FORMAT,
+    'Should reply to all preflight requests when strictPreflight is disabled': 'an OPTIONS request without Origin and Access-Control-Request-Method is not a preflight: with strictPreflight: false it gets the 404 an app without CORS would give, not a preflight answer',
+    'Default empty 200 response with preflightContinue on OPTIONS routes': LIST_FORMAT,
+    'Can override preflight response with preflightContinue': LIST_FORMAT,
+    'Should support ongoing prefix ': LIST_FORMAT,
+  },
+};
