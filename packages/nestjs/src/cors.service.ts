@@ -55,6 +55,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
   private platform: 'express' | 'fastify' | undefined;
   private readonly startupProblems: CorsConfigProblem[] = [];
   private initialised = false;
+  private attachError: Error | undefined;
   private readonly refusalLevel: CorsRefusalLogLevel;
 
   constructor(
@@ -67,7 +68,14 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     this.refusalLevel = options?.logRefusals ?? 'warn';
     // Under NestFactory.create() the adapter is already there; under @nestjs/testing it arrives with
     // createNestApplication(). Either way before app.init(), which is when `cors: true` and enableCors() apply.
-    adapterHost.init$.subscribe(() => this.attach(adapterHost.httpAdapter as unknown as HttpAdapterLike));
+    // Errors are kept for onModuleInit: thrown inside an rxjs subscriber they would escape as uncaught exceptions.
+    adapterHost.init$.subscribe(() => {
+      try {
+        this.attach(adapterHost.httpAdapter as unknown as HttpAdapterLike);
+      } catch (error) {
+        this.attachError = error as Error;
+      }
+    });
   }
 
   /** The compiled policies (undefined before the application is initialised). */
@@ -77,6 +85,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
 
   onModuleInit(): void {
     this.initialised = true;
+    if (this.attachError) throw this.attachError;
     const adapter = this.adapter;
     if (adapter && this.platform === undefined) {
       this.startupProblems.push({
