@@ -68,6 +68,16 @@ export interface DoctorReport {
   notes: string[];
 }
 
+/** What a polycors-reason code means for the fix. */
+const POLYCORS_REFUSALS: Record<string, string> = {
+  'origin-not-allowed': 'polycors refused the origin: add it to origin.',
+  'method-not-allowed': 'polycors refused the method: add it to methods.',
+  'method-case-mismatch': 'polycors refused the method because of its case: methods are case-sensitive.',
+  'header-not-allowed': 'polycors refused a request header: add it to allowedHeaders.',
+  'header-authorization-not-covered-by-wildcard': "polycors refused Authorization: '*' does not cover it; list it in allowedHeaders.",
+  'cors-disabled': 'CORS is switched off for this route (cors: false).',
+};
+
 const USER_AGENT = 'polycors-doctor/0.1 (+https://github.com/polycors)';
 
 function corsLines(headers: [string, string][], read: string[]): [string, string][] {
@@ -132,6 +142,8 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     report.cause = explainBrowserCorsError(error, plan.origin);
     report.unreadableHeaders = readHeaders;
     report.fix = fixFor(error, fixInput());
+    const refused = reason ? POLYCORS_REFUSALS[reason] : undefined;
+    if (refused && error.code === 'missing-allow-origin-header') report.fix.summary = refused;
     return report;
   };
 

@@ -62,10 +62,10 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
   out.push('');
   let n = 1;
   if (report.preflight.needed) {
-    out.push(s.bold(`${n}. Preflight`) + s.dim(' (sent because:'));
+    out.push(s.bold(`${n}. Preflight`) + s.dim(', sent because:'));
     for (const reason of report.preflight.reasons) out.push(s.dim(`     - ${reason}`));
-    out[out.length - 1] += s.dim(')');
     if (report.preflight.step) out.push(...stepLines(s, report.preflight.step, []));
+    out.push('');
     n += 1;
   } else if (report.crossOrigin) {
     out.push(s.dim('No preflight: a simple request (safelisted method and headers).'));
