@@ -33,7 +33,9 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   try {
     settings = readAdapterSettings(options);
     // With a delegator the plugin's own options are the defaults its answers are laid over.
-    policies = new PolicySet(staticOptions, origins, defaultLogger, 'the plugin options');
+    // Then an origin is not required here: each answer brings its own.
+    const base = delegator && staticOptions.origin === undefined ? { ...staticOptions, origin: false as const } : staticOptions;
+    policies = new PolicySet(base, origins, defaultLogger, 'the plugin options');
   } catch (error) {
     done(error as Error);
     return;

@@ -1,0 +1,256 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { CORS_DEFAULTS, CorsConfigError } from '@polycors/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import polycors from '../src/index.js';
+import { loadRequestVectors } from '../../core/test/vectors.js';
+import { type Served, collectingLogger, preflight, serve } from './helpers.js';
+
+const APP = 'https://app.example.com';
+const EVIL = 'https://evil.example.net';
+
+let served: Served | undefined;
+afterEach(async () => {
+  await served?.close();
+  served = undefined;
+});
+
+async function start(setup: (app: FastifyInstance) => void | Promise<void>, options = {}): Promise<Served> {
+  served = await serve(setup, options);
+  return served;
+}
+
+describe('configuration checked at startup', () => {
+  it('refuses a route override that would allow any origin with credentials, naming the route', async () => {
+    const app = Fastify();
+    await app.register(polycors, { origin: [APP], credentials: true });
+    app.get('/reports', { config: { cors: { origin: '*' } } }, async function listReports() {
+      return [];
+    });
+    const error = await app.ready().then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(CorsConfigError);
+    expect((error as Error).message).toContain('route GET /reports (listReports)');
+    expect((error as CorsConfigError).problems.map((p) => p.code)).toContain('origin-any-with-credentials');
+    await app.close();
+  });
+
+  it('lists the problems of every route at once', async () => {
+    const app = Fastify();
+    await app.register(polycors, { origin: [APP] });
+    app.get('/a', { config: { cors: { maxAge: -1 } } }, async () => 'a');
+    app.get('/b', { config: { cors: { origin: 'https://B.example.com/' } } }, async () => 'b');
+    const error = (await app.ready().catch((failure: unknown) => failure)) as CorsConfigError;
+    expect(error.problems.map((p) => p.path.split(':')[0])).toEqual(expect.arrayContaining(['route GET /a', 'route GET /b']));
+    await app.close();
+  });
+
+  it('refuses plugin options without an origin in strict mode', async () => {
+    const app = Fastify();
+    await expect(app.register(polycors, {})).rejects.toThrow(/no 'origin' configured/);
+  });
+
+  it('refuses an unknown hook and plugin-only options in a route config', async () => {
+    await expect(Fastify().register(polycors, { origin: APP, hook: 'onSend' as 'onRequest' })).rejects.toThrow(/hook must be one of/);
+    const app = Fastify();
+    await app.register(polycors, { origin: [APP] });
+    app.get('/x', { config: { cors: { hook: 'preHandler' } as never } }, async () => 'x');
+    await expect(app.ready()).rejects.toThrow(/'hook' is a plugin option/);
+  });
+
+  it("starts @fastify/cors's unsafe defaults with warnings when strict is false", async () => {
+    const warnings: string[] = [];
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { strict: false, logger: { warn: (m) => warnings.push(m), error: () => {} } });
+      app.get('/', async () => 'ok');
+    });
+    const response = await send('GET', '/', { origin: EVIL });
+    expect(response.headers['access-control-allow-origin']).toBe('*');
+    expect(warnings.join('\n')).toMatch(/no 'origin' configured; allowing every origin/);
+    // Reported once, not once per route.
+    expect(warnings.filter((w) => w.includes("no 'origin'")).length).toBe(1);
+  });
+
+  it('never sends * with credentials even with strict: false', async () => {
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { strict: false, origin: '*', credentials: true, logger: false });
+      app.get('/', async () => 'ok');
+    });
+    const response = await send('GET', '/', { origin: EVIL });
+    expect(response.headers['access-control-allow-credentials']).toBeUndefined();
+  });
+});
+
+describe('refusals are logged', () => {
+  it('logs the reason code and message through request.log at the configured level', async () => {
+    const { logger, lines } = collectingLogger('debug');
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: [APP], refusalLogLevel: 'warn' });
+      app.put('/doc', async () => 'ok');
+    }, { logger });
+    await send('OPTIONS', '/doc', preflight(EVIL, 'PUT'));
+    const refusal = lines.find((line) => (line as { cors?: unknown }).cors) as { level: number; msg: string; cors: { code: string }; reqId: string };
+    expect(refusal.level).toBe(40);
+    expect(refusal.cors.code).toBe('origin-not-allowed');
+    expect(refusal.msg).toContain(`origin '${EVIL}' is not allowed`);
+    expect(refusal.reqId).toBeDefined();
+  });
+
+  it('is silent with refusalLogLevel: false', async () => {
+    const { logger, lines } = collectingLogger('trace');
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: [APP], refusalLogLevel: false });
+      app.get('/doc', async () => 'ok');
+    }, { logger });
+    await send('GET', '/doc', { origin: EVIL });
+    expect(lines.some((line) => (line as { cors?: unknown }).cors)).toBe(false);
+  });
+});
+
+describe('@fastify/cors options', () => {
+  it('accepts (origin, callback) origin functions with the Fastify instance as this', async () => {
+    let self: unknown;
+    const { send, app } = await start(async (instance) => {
+      await instance.register(polycors, {
+        origin(origin, callback) {
+          self = this;
+          setImmediate(() => callback(null, origin.endsWith('.example.com')));
+        },
+      });
+      instance.get('/', async () => 'ok');
+    });
+    expect((await send('GET', '/', { origin: APP })).headers['access-control-allow-origin']).toBe(APP);
+    expect((await send('GET', '/', { origin: EVIL })).headers['access-control-allow-origin']).toBeUndefined();
+    expect(self).toBe(app);
+  });
+
+  it('accepts Promise origin functions that answer with a rule', async () => {
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: async () => [/^https:\/\/app\.example\.com$/] });
+      app.get('/', async () => 'ok');
+    });
+    expect((await send('GET', '/', { origin: APP })).headers['access-control-allow-origin']).toBe(APP);
+    expect((await send('GET', '/', { origin: EVIL })).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('refuses (fail closed) when an origin function throws, and the request still reaches the app', async () => {
+    const errors: string[] = [];
+    const { send } = await start(async (app) => {
+      await app.register(polycors, {
+        origin: async () => {
+          throw new Error('directory down');
+        },
+        logger: { warn: () => {}, error: (message) => errors.push(message) },
+      });
+      app.get('/', async () => 'ok');
+    });
+    const response = await send('GET', '/', { origin: APP });
+    expect([response.status, response.headers['access-control-allow-origin']]).toEqual([200, undefined]);
+    expect(errors[0]).toMatch(/origin function failed/);
+  });
+
+  it('sends cacheControl, maxAge and optionsSuccessStatus on answered preflights', async () => {
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: [APP], cacheControl: 600, maxAge: 600, optionsSuccessStatus: 200 });
+      app.get('/', async () => 'ok');
+    });
+    const response = await send('OPTIONS', '/', preflight(APP, 'GET'));
+    expect([response.status, response.headers['cache-control'], response.headers['access-control-max-age']]).toEqual([200, 'max-age=600', '600']);
+  });
+
+  it('hands an allowed preflight to the app with preflightContinue', async () => {
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: [APP], preflightContinue: true });
+      app.get('/', async () => 'ok');
+      app.options('/', async () => 'from the app');
+    });
+    const response = await send('OPTIONS', '/', preflight(APP, 'GET'));
+    expect([response.status, response.body, response.headers['access-control-allow-origin']]).toEqual([200, 'from the app', APP]);
+  });
+
+  it('uses a delegator per request, compiling each returned options object once, with route config on top', async () => {
+    const partner = { origin: ['https://partner.example.org'] };
+    const standard = { origin: [APP] };
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { delegator: (request) => (request.headers['x-tenant'] === 'partner' ? partner : standard) });
+      app.get('/', async () => 'ok');
+      app.get('/off', { config: { cors: false } }, async () => 'off');
+    });
+    const asPartner = await send('GET', '/', { origin: 'https://partner.example.org', 'x-tenant': 'partner' });
+    expect(asPartner.headers['access-control-allow-origin']).toBe('https://partner.example.org');
+    expect((await send('GET', '/', { origin: 'https://partner.example.org' })).headers['access-control-allow-origin']).toBeUndefined();
+    expect((await send('GET', '/off', { origin: APP })).headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('sets actual-request headers in the configured hook', async () => {
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: [APP], hook: 'preHandler' });
+      app.addHook('onRequest', async (_request, reply) => reply.code(401).send('no'));
+      app.get('/', async () => 'ok');
+    });
+    // preHandler never runs after a 401 from onRequest: the reason the default is onRequest.
+    expect((await send('GET', '/', { origin: APP })).headers['access-control-allow-origin']).toBeUndefined();
+  });
+});
+
+describe('hostile requests', () => {
+  it('refuses a megabyte of Access-Control-Request-Headers without trouble', async () => {
+    // inject(): Node's HTTP parser would stop a megabyte of headers before Fastify sees them.
+    const app = Fastify();
+    await app.register(polycors, { origin: [APP], logger: false });
+    app.get('/', async () => 'ok');
+    const response = await app.inject({ method: 'OPTIONS', url: '/', headers: preflight(APP, 'GET', ','.repeat(1024 * 1024)) });
+    expect(response.statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/', headers: { origin: APP } })).statusCode).toBe(200);
+    await app.close();
+  });
+
+  it('survives odd methods and paths in preflights', async () => {
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: [APP] });
+      app.get('/users/:id', async () => 'ok');
+    });
+    for (const [method, path] of [['__proto__', '/users/1'], ['constructor', '/'], ['GET', '/users/%E0%A4%A'], ['GET', `/users/${'x'.repeat(5000)}`]]) {
+      const response = await send('OPTIONS', path, preflight(APP, method));
+      expect([method, response.status < 500]).toEqual([method, true]);
+    }
+  });
+});
+
+describe('routes registered before polycors', () => {
+  it('still get their own policy on actual requests, with a warning', async () => {
+    const { logger, lines } = collectingLogger('warn');
+    const { send } = await start(async (app) => {
+      app.register(polycors, { origin: [APP] }); // not awaited: the route below is added first
+      app.get('/early', { config: { cors: { origin: 'https://early.example.com' } } }, async () => 'ok');
+    }, { logger });
+    expect((await send('GET', '/early', { origin: 'https://early.example.com' })).headers['access-control-allow-origin']).toBe('https://early.example.com');
+    expect(lines.some((line) => String(line.msg).includes('was registered before polycors'))).toBe(true);
+  });
+});
+
+describe('shared request vectors through HTTP', () => {
+  const vectors = loadRequestVectors();
+  it.each(vectors.map((vector) => [vector.name, vector] as const))('%s', async (_name, vector) => {
+    const options = { ...vector.options, logger: false as const };
+    // The plugin policy (no route serves /vector) is createCorsPolicy(options) with core's default methods.
+    if (options.methods === undefined) options.methods = [...CORS_DEFAULTS.methods];
+    const { send } = await start(async (app) => {
+      await app.register(polycors, options as never);
+    });
+    const { request, expect: want } = vector;
+    const headers: Record<string, string> = {};
+    if (request.origin !== undefined) headers.origin = request.origin;
+    if (request.requestMethod !== undefined) headers['access-control-request-method'] = request.requestMethod;
+    if (request.requestHeaders !== undefined) headers['access-control-request-headers'] = request.requestHeaders;
+    const response = await send(request.method, '/vector', headers);
+    const isPreflight = request.method === 'OPTIONS' && request.requestMethod !== undefined && request.origin !== undefined;
+    if (want.allowed !== undefined && isPreflight) expect(response.status).toBe(want.allowed ? 204 : 403);
+    if (want.acao !== undefined) expect(response.headers['access-control-allow-origin'] ?? null).toBe(want.acao);
+    if (want.acac !== undefined) expect(response.headers['access-control-allow-credentials'] === 'true').toBe(want.acac);
+    if (want.varyOrigin !== undefined) expect(/(^|,\s*)origin(\s*,|$)/i.test(String(response.headers.vary ?? ''))).toBe(want.varyOrigin);
+    if (want.acamIncludes) expect(String(response.headers['access-control-allow-methods']).split(/,\s*/)).toContain(want.acamIncludes);
+    if (want.acahIncludes) {
+      const allowed = String(response.headers['access-control-allow-headers'] ?? '').toLowerCase().split(/,\s*/);
+      for (const name of want.acahIncludes) expect(allowed.includes(name.toLowerCase()) || allowed.includes('*')).toBe(true);
+    }
+  });
+});
