@@ -1,0 +1,111 @@
+/**
+ * The contact-form API on Fastify, with @polycors/fastify registered first and per-route policies in
+ * `config: { cors }`:
+ *
+ *   GET   /options   public to any origin (`origin: '*'`, no credentials), exposes X-List-Version
+ *   POST  /login     sets the session cookie (credentialed, front-end origins)
+ *   POST  /form      JSON from the front-end origins, with credentials
+ *   PATCH /form      Authorization: Bearer <token> (an onRequest auth hook) and X-App-Version
+ *   PUT   /draft     preflights not cached (`maxAge: 0`): the control for the preflight cache
+ *   POST  /feedback  any request header (`allowedHeaders: '*'`, no credentials), never Authorization
+ *   GET   /internal  CORS off (`cors: false`)
+ *   GET   /legacy    a deliberately unsafe policy (`origin: '*'` with credentials) accepted by `strict: false`,
+ *                    which starts with warnings; browsers refuse its credentialed responses
+ *
+ * Preflights are cached 300 s (`maxAge: 300`) unless a route says otherwise.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import polycors from '@polycors/fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import type { DemoConfig } from './config.js';
+import { RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
+
+export interface BuildOptions {
+  logger?: FastifyServerOptions['logger'];
+}
+
+export async function buildApp(config: DemoConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false });
+
+  // DEMO_STATS: record every request before the CORS layer, so preflights are seen too.
+  const log = config.stats ? new RequestLog() : undefined;
+  const seen = new WeakMap<IncomingMessage, SeenRequest>();
+  if (log) {
+    app.addHook('onRequest', (request, reply, done) => {
+      const entry = log.record(request.raw, reply.raw);
+      if (entry) seen.set(request.raw, entry);
+      done();
+    });
+  }
+
+  // Register polycors first: it answers preflights in its onRequest hook, before anything registered after it.
+  await app.register(polycors, {
+    origin: config.origins,
+    credentials: true,
+    allowedHeaders: ['content-type'],
+    maxAge: 300,
+    // Each refusal is logged with its reason code, at warn so it shows in the demo's terminal.
+    refusalLogLevel: 'warn',
+  });
+
+  const requireToken = async (request: FastifyRequest, reply: FastifyReply) => {
+    log?.guard(seen.get(request.raw));
+    if (request.headers.authorization !== `Bearer ${config.token}`) {
+      return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Send Authorization: Bearer <token>' });
+    }
+  };
+
+  app.get(
+    '/options',
+    { config: { cors: { origin: '*', credentials: false, inherit: false, exposedHeaders: ['X-List-Version'] } } },
+    async (_request, reply) => {
+      reply.header('x-list-version', '7');
+      return { options: ['Question', 'Feedback', 'Bug report'] };
+    },
+  );
+
+  app.post('/login', async (_request, reply) => {
+    reply.header('set-cookie', `${SESSION_COOKIE}=${randomUUID()}; Path=/; HttpOnly; SameSite=Lax`);
+    return { loggedIn: true };
+  });
+
+  app.post('/form', async (request, reply) => {
+    const session = (request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+    return reply.code(201).send({ received: request.body ?? null, session });
+  });
+
+  app.patch(
+    '/form',
+    { config: { cors: { allowedHeaders: ['authorization', 'x-app-version'] } }, onRequest: requireToken },
+    async (request, reply) => {
+      const appVersion = request.headers['x-app-version'];
+      if (appVersion === undefined) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'Send X-App-Version' });
+      return { updated: request.body ?? null, appVersion };
+    },
+  );
+
+  app.put('/draft', { config: { cors: { maxAge: 0 } } }, async (request) => ({ saved: request.body ?? null }));
+
+  app.post('/feedback', { config: { cors: { allowedHeaders: '*', credentials: false } } }, async (request, reply) =>
+    reply.code(201).send({ received: request.body ?? null }),
+  );
+
+  app.get('/internal', { config: { cors: false } }, async () => ({ internal: true }));
+
+  app.get(
+    '/legacy',
+    { config: { cors: { origin: '*', credentials: true, inherit: false, strict: false } } },
+    async () => ({ legacy: true }),
+  );
+
+  if (log) {
+    app.get('/__stats', async () => log.snapshot());
+    app.post('/__stats/reset', async (_request, reply) => {
+      log.reset();
+      return reply.code(204).send();
+    });
+  }
+
+  return app;
+}

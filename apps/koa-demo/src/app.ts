@@ -1,0 +1,135 @@
+/**
+ * The contact-form API on Koa: @koa/router routes, `corsRoute()` markers for per-route policies, and one global
+ * `cors({ ..., router })` middleware (used before the router) that applies them, preflights included:
+ *
+ *   GET   /options   public to any origin (`origin: '*'`, no credentials), exposes X-List-Version
+ *   POST  /login     sets the session cookie (credentialed, front-end origins)
+ *   POST  /form      JSON from the front-end origins, with credentials
+ *   PATCH /form      Authorization: Bearer <token> (an auth middleware) and X-App-Version
+ *   PUT   /draft     preflights not cached (`maxAge: 0`): the control for the preflight cache
+ *   POST  /feedback  any request header (`allowedHeaders: '*'`, no credentials), never Authorization
+ *   GET   /internal  CORS off (`corsRoute(false)`)
+ *   GET   /legacy    a deliberately unsafe policy (`origin: '*'` with credentials) accepted by `strict: false`,
+ *                    which starts with warnings; browsers refuse its credentialed responses
+ *
+ * Preflights are cached 300 s (`maxAge: 300`) unless a route says otherwise.
+ */
+import { randomUUID } from 'node:crypto';
+import { cors, corsRoute } from '@polycors/koa';
+import Router from '@koa/router';
+import Koa, { type Context, type Next } from 'koa';
+import type { DemoConfig } from './config.js';
+import { RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
+
+export interface BuildOptions {
+  /** Where refusals and configuration warnings go. Default: console. */
+  logger?: { warn(message: string): void; error(message: string, error?: unknown): void } | false;
+}
+
+const BODY_LIMIT = 16 * 1024;
+
+/** A small JSON body reader (the demo keeps its dependencies to Koa and @koa/router). */
+async function readBody(ctx: Context): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of ctx.req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > BODY_LIMIT) ctx.throw(413, 'body too large');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return null;
+  if (!ctx.is('application/json')) return text;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return ctx.throw(400, 'invalid JSON');
+  }
+}
+
+type State = { seen?: SeenRequest };
+
+export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa<State> {
+  const app = new Koa<State>();
+  const router = new Router<State>();
+  const log = config.stats ? new RequestLog() : undefined;
+  const logger = options.logger ?? console;
+
+  const requireToken = async (ctx: Context, next: Next) => {
+    log?.guard((ctx.state as State).seen);
+    if (ctx.get('authorization') !== `Bearer ${config.token}`) ctx.throw(401, 'Send Authorization: Bearer <token>');
+    await next();
+  };
+
+  router.get('/options', corsRoute({ origin: '*', credentials: false, inherit: false, exposedHeaders: ['X-List-Version'] }), (ctx) => {
+    ctx.set('x-list-version', '7');
+    ctx.body = { options: ['Question', 'Feedback', 'Bug report'] };
+  });
+
+  router.post('/login', (ctx) => {
+    ctx.set('set-cookie', `${SESSION_COOKIE}=${randomUUID()}; Path=/; HttpOnly; SameSite=Lax`);
+    ctx.body = { loggedIn: true };
+  });
+
+  router.post('/form', async (ctx) => {
+    const session = ctx.get('cookie').includes(`${SESSION_COOKIE}=`);
+    ctx.status = 201;
+    ctx.body = { received: await readBody(ctx), session };
+  });
+
+  router.patch('/form', corsRoute({ allowedHeaders: ['authorization', 'x-app-version'] }), requireToken, async (ctx) => {
+    const appVersion = ctx.get('x-app-version');
+    if (appVersion === '') ctx.throw(400, 'Send X-App-Version');
+    ctx.body = { updated: await readBody(ctx), appVersion };
+  });
+
+  router.put('/draft', corsRoute({ maxAge: 0 }), async (ctx) => {
+    ctx.body = { saved: await readBody(ctx) };
+  });
+
+  router.post('/feedback', corsRoute({ allowedHeaders: '*', credentials: false }), async (ctx) => {
+    ctx.status = 201;
+    ctx.body = { received: await readBody(ctx) };
+  });
+
+  router.get('/internal', corsRoute(false), (ctx) => {
+    ctx.body = { internal: true };
+  });
+
+  router.get('/legacy', corsRoute({ origin: '*', credentials: true, inherit: false, strict: false }), (ctx) => {
+    ctx.body = { legacy: true };
+  });
+
+  if (log) {
+    router.get('/__stats', (ctx) => {
+      ctx.body = log.snapshot();
+    });
+    router.post('/__stats/reset', (ctx) => {
+      log.reset();
+      ctx.status = 204;
+    });
+    // DEMO_STATS: record every request before the CORS layer, so preflights are seen too.
+    app.use(async (ctx, next) => {
+      ctx.state.seen = log.record(ctx.req, ctx.res);
+      await next();
+    });
+  }
+
+  // One global middleware, before the router: it reads the corsRoute() markers from the router's routes, answers
+  // preflights with the policy of the route the browser asks about, and sets headers before any route runs.
+  app.use(
+    cors({
+      origin: config.origins,
+      credentials: true,
+      allowedHeaders: ['content-type'],
+      maxAge: 300,
+      router,
+      logger,
+      onRefusal: ({ reason, request }) => {
+        if (logger) logger.warn(`CORS ${request.method} ${request.origin ?? ''} refused [${reason.code}]: ${reason.message}`);
+      },
+    }),
+  );
+  app.use(router.routes()).use(router.allowedMethods());
+  return app;
+}

@@ -1,0 +1,24 @@
+/**
+ * `node dist/main.js`: the Koa demo API. Environment: PORT (3003), HOST, CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS.
+ */
+import { buildApp } from './app.js';
+import { demoConfigFromEnv } from './config.js';
+
+const config = demoConfigFromEnv(process.env, 3003);
+const app = buildApp(config);
+const server = app.listen(config.port, config.host, () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`koa-demo listening on http://${config.host}:${port} (origins: ${config.origins.join(', ')})`);
+});
+server.on('error', (error) => {
+  console.error(`koa-demo: ${error.message}`);
+  process.exit(1);
+});
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,418 @@
+/**
+ * The browser conformance cases. Every case runs against every demo (NestJS on Express and on Fastify, Fastify,
+ * Koa) in both browser modes, from a page on another origin, with its own URLs (`?run=<id>`), so Chromium's
+ * preflight cache never carries over between cases. A case asserts what the browser did (allowed or blocked, what
+ * the page could read, the console message) and what the server saw (preflight or not, guard runs, cookies).
+ *
+ * tools/e2e/README.md lists these cases; a test keeps the list and the README in step.
+ */
+import { expect } from '@jest/globals';
+import { chromiumMessage, type BrowserCorsError } from '@polycors/core';
+import type { BrowserSession, FetchResult, From, Step } from './session.js';
+import type { SeenRequest } from './stats.js';
+import type { OptionalRoutes, TargetSpec } from './targets.js';
+
+export interface CaseContext {
+  target: TargetSpec;
+  /** A URL on the demo tagged with this case's run id (`tag` gives a second id for the same case). */
+  url(path: string, tag?: string): string;
+  /** What the server saw for this case's URLs (or for the `tag`ged ones). */
+  seen(tag?: string): Promise<SeenRequest[]>;
+  session: BrowserSession;
+  pageOrigin: string;
+  foreignOrigin: string;
+  token: string;
+}
+
+export interface E2ECase {
+  id: string;
+  /** Reads as a sentence after the demo's name. */
+  title: string;
+  /** Positive: the browser must allow it. Negative: the browser must block it (or the server must refuse it). */
+  polarity: 'positive' | 'negative';
+  /** The optional route the case needs, if any. */
+  needs?: keyof OptionalRoutes;
+  run(context: CaseContext): Promise<void>;
+}
+
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+function patchStep(url: string, headers: Record<string, string>): Step {
+  return { url, method: 'PATCH', headers: { ...JSON_HEADERS, 'x-app-version': '1.4.2', ...headers }, body: JSON.stringify({ message: 'Edited' }) };
+}
+
+function route(context: CaseContext, name: keyof OptionalRoutes): string {
+  const path = context.target.routes[name];
+  if (path === undefined) throw new Error(`${context.target.label} serves no ${name} route`);
+  return path;
+}
+
+function allowed(result: FetchResult): Extract<FetchResult, { outcome: 'allowed' }> {
+  if (result.outcome !== 'allowed') throw new Error(`the browser blocked the request (${result.error}); it should have allowed it`);
+  return result;
+}
+
+function readable(result: FetchResult, name: string): string | undefined {
+  return allowed(result).headers.find(([header]) => header === name)?.[1];
+}
+
+/** Asserts the browser blocked the request and printed Chromium's message for this error. */
+async function expectBlocked(context: CaseContext, from: From, result: FetchResult, url: string, error: BrowserCorsError): Promise<void> {
+  expect(result).toEqual({ outcome: 'blocked', error: 'TypeError: Failed to fetch' });
+  const origin = from === 'page' ? context.pageOrigin : context.foreignOrigin;
+  const message = await context.session.corsMessage(url);
+  expect(message).toBe(chromiumMessage(error, { url, origin, initiator: 'fetch' }));
+}
+
+const preflights = (seen: SeenRequest[]) => seen.filter((request) => request.preflight);
+const actuals = (seen: SeenRequest[]) => seen.filter((request) => !request.preflight);
+
+export const CASES: readonly E2ECase[] = Object.freeze([
+  // --- GET /options: public to any origin, X-List-Version exposed -------------------------------------------------
+  {
+    id: 'simple-get',
+    title: 'lets the page read a simple GET without a preflight',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/options');
+      const result = allowed(await context.session.fetch('page', { url }));
+      expect(result.status).toBe(200);
+      const seen = await context.seen();
+      expect(seen.map((request) => request.method)).toEqual(['GET']);
+    },
+  },
+  {
+    id: 'public-any-origin',
+    title: 'lets a page on any origin read the public GET /options',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/options');
+      expect(allowed(await context.session.fetch('foreign', { url })).status).toBe(200);
+    },
+  },
+  {
+    id: 'exposed-header',
+    title: 'lets the page read the exposed X-List-Version header',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/options');
+      const result = await context.session.fetch('page', { url });
+      expect(readable(result, 'x-list-version')).toEqual(expect.any(String));
+      expect(readable(result, 'content-type')).toMatch(/^application\/json/);
+    },
+  },
+  {
+    id: 'unexposed-header',
+    title: 'hides a response header that is not exposed (Date) from the page',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/options');
+      const direct = await fetch(url);
+      expect(direct.headers.get('date')).toEqual(expect.any(String));
+      const result = await context.session.fetch('page', { url: context.url('/options', 'browser') });
+      expect(readable(result, 'date')).toBeUndefined();
+    },
+  },
+  {
+    id: 'wildcard-with-credentials',
+    title: 'blocks a credentialed GET /options, which is answered with * (a wildcard never carries credentials)',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/options');
+      const result = await context.session.fetch('page', { url, credentials: 'include' });
+      await expectBlocked(context, 'page', result, url, { code: 'wildcard-origin-not-allowed', at: 'actual' });
+      expect((await context.seen()).map((request) => request.method)).toEqual(['GET']);
+    },
+  },
+  // --- POST /form: JSON from the front-end origin --------------------------------------------------------------------
+  {
+    id: 'json-post-preflight',
+    title: 'sends a preflight for a JSON POST, answered without reaching the app, then lets the page read the 201',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/form');
+      const result = allowed(
+        await context.session.fetch('page', { url, method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ name: 'Ada', message: 'Hi' }) }),
+      );
+      expect(result.status).toBe(201);
+      const seen = await context.seen();
+      expect(seen.map((request) => `${request.method}${request.preflight ? ' (preflight)' : ''}`)).toEqual(['OPTIONS (preflight)', 'POST']);
+      expect(seen[0].requestMethod).toBe('POST');
+      expect(seen[0].requestHeaders).toBe('content-type');
+      if (seen[0].status !== undefined) expect(seen[0].status).toBe(204);
+    },
+  },
+  {
+    id: 'json-post-foreign',
+    title: 'blocks a JSON POST from an origin that is not allowed at the preflight, and never sends the POST',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/form');
+      const result = await context.session.fetch('foreign', { url, method: 'POST', headers: JSON_HEADERS, body: '{}' });
+      await expectBlocked(context, 'foreign', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      const seen = await context.seen();
+      expect(seen.map((request) => request.method)).toEqual(['OPTIONS']);
+      if (seen[0].status !== undefined) expect(seen[0].status).toBe(403);
+    },
+  },
+  {
+    id: 'simple-post-foreign',
+    title: 'blocks the response to a simple POST from an origin that is not allowed, although the request reached the app',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/form');
+      const result = await context.session.fetch('foreign', { url, method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+      await expectBlocked(context, 'foreign', result, url, { code: 'missing-allow-origin-header', at: 'actual' });
+      expect((await context.seen()).map((request) => request.method)).toEqual(['POST']);
+    },
+  },
+  {
+    id: 'unknown-path-404',
+    title: 'lets the page read a 404 from a path no route serves (the global policy applies)',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/no-such-route');
+      expect(allowed(await context.session.fetch('page', { url })).status).toBe(404);
+    },
+  },
+  // --- Cookies ---------------------------------------------------------------------------------------------------------
+  {
+    id: 'login-sets-cookie',
+    title: 'stores the session cookie set by a credentialed POST /login',
+    polarity: 'positive',
+    async run(context) {
+      await context.session.clearCookies();
+      const url = context.url('/login');
+      const result = allowed(await context.session.fetch('page', { url, method: 'POST', credentials: 'include' }));
+      expect(result.status).toBeLessThan(300);
+      expect((await context.session.cookieNames(url)).length).toBe(1);
+    },
+  },
+  {
+    id: 'cookie-ignored-without-credentials',
+    title: 'ignores the cookie set by a POST /login sent without credentials',
+    polarity: 'negative',
+    async run(context) {
+      await context.session.clearCookies();
+      const url = context.url('/login');
+      const result = allowed(await context.session.fetch('page', { url, method: 'POST' }));
+      expect(result.status).toBeLessThan(300);
+      expect(await context.session.cookieNames(url)).toEqual([]);
+    },
+  },
+  {
+    id: 'credentialed-post-sends-cookie',
+    title: 'sends the cookie with a credentialed JSON POST, but never with its preflight',
+    polarity: 'positive',
+    async run(context) {
+      await context.session.clearCookies();
+      await context.session.fetch('page', { url: context.url('/login', 'login'), method: 'POST', credentials: 'include' });
+      const url = context.url('/form');
+      const result = allowed(await context.session.fetch('page', { url, method: 'POST', headers: JSON_HEADERS, credentials: 'include', body: '{"name":"Ada"}' }));
+      expect(result.status).toBe(201);
+      const seen = await context.seen();
+      expect(preflights(seen).map((request) => request.cookie)).toEqual([false]);
+      expect(actuals(seen).map((request) => request.cookie)).toEqual([true]);
+    },
+  },
+  {
+    id: 'uncredentialed-post-omits-cookie',
+    title: 'does not send the cookie with a JSON POST made without credentials',
+    polarity: 'negative',
+    async run(context) {
+      await context.session.clearCookies();
+      await context.session.fetch('page', { url: context.url('/login', 'login'), method: 'POST', credentials: 'include' });
+      const url = context.url('/form');
+      allowed(await context.session.fetch('page', { url, method: 'POST', headers: JSON_HEADERS, body: '{}' }));
+      expect(actuals(await context.seen()).map((request) => request.cookie)).toEqual([false]);
+    },
+  },
+  // --- PATCH /form: bearer token, X-App-Version, preflight cached 300 s -------------------------------------------------
+  {
+    id: 'patch-with-token',
+    title: 'sends a preflight that no guard sees, then the guarded PATCH with its token and X-App-Version',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/form');
+      const result = allowed(await context.session.fetch('page', patchStep(url, { authorization: `Bearer ${context.token}` })));
+      expect(result.status).toBe(200);
+      const seen = await context.seen();
+      expect(seen.map((request) => [request.method, request.preflight, request.guarded])).toEqual([
+        ['OPTIONS', true, false],
+        ['PATCH', false, true],
+      ]);
+      expect(seen[0].requestHeaders).toBe('authorization,content-type,x-app-version');
+      expect(seen[0].authorization).toBe(false);
+      expect(seen[1].authorization).toBe(true);
+    },
+  },
+  {
+    id: 'patch-401',
+    title: 'lets the page read the guard\'s 401 for a PATCH without a token',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/form');
+      const result = allowed(await context.session.fetch('page', patchStep(url, {})));
+      expect(result.status).toBe(401);
+      const seen = await context.seen();
+      expect(seen.map((request) => [request.method, request.guarded])).toEqual([
+        ['OPTIONS', false],
+        ['PATCH', true],
+      ]);
+    },
+  },
+  {
+    id: 'patch-wrong-token-401',
+    title: 'lets the page read the 401 for a PATCH with a wrong token',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/form');
+      expect(allowed(await context.session.fetch('page', patchStep(url, { authorization: 'Bearer wrong' }))).status).toBe(401);
+    },
+  },
+  {
+    id: 'patch-foreign',
+    title: 'blocks a PATCH from an origin that is not allowed at the preflight, before any guard runs',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/form');
+      const result = await context.session.fetch('foreign', patchStep(url, { authorization: `Bearer ${context.token}` }));
+      await expectBlocked(context, 'foreign', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      const seen = await context.seen();
+      expect(seen.map((request) => [request.method, request.guarded])).toEqual([['OPTIONS', false]]);
+    },
+  },
+  {
+    id: 'patch-header-not-allowed',
+    title: 'blocks a PATCH asking for a request header the route does not allow (X-Debug)',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/form');
+      const result = await context.session.fetch('page', patchStep(url, { authorization: `Bearer ${context.token}`, 'x-debug': '1' }));
+      await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      const seen = await context.seen();
+      expect(seen.map((request) => [request.method, request.guarded])).toEqual([['OPTIONS', false]]);
+      if (seen[0].status !== undefined) expect(seen[0].status).toBe(403);
+    },
+  },
+  {
+    id: 'method-not-allowed',
+    title: 'blocks a DELETE /form, a method the route does not serve, at the preflight',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/form');
+      const result = await context.session.fetch('page', { url, method: 'DELETE' });
+      await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+    },
+  },
+  {
+    id: 'lowercase-patch',
+    title: 'blocks fetch(url, { method: "patch" }), which browsers send in lower case, at the preflight',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/form');
+      const result = await context.session.fetch('page', { ...patchStep(url, { authorization: `Bearer ${context.token}` }), method: 'patch' });
+      await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      const seen = await context.seen();
+      expect(seen.map((request) => [request.method, request.requestMethod])).toEqual([['OPTIONS', 'patch']]);
+    },
+  },
+  {
+    id: 'preflight-cached',
+    title: 'caches the PATCH preflight (Access-Control-Max-Age: 300): two PATCHes to one URL, one preflight',
+    polarity: 'positive',
+    async run(context) {
+      const url = context.url('/form');
+      const step = patchStep(url, { authorization: `Bearer ${context.token}` });
+      expect(allowed(await context.session.fetch('page', step)).status).toBe(200);
+      expect(allowed(await context.session.fetch('page', step)).status).toBe(200);
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS', 'PATCH', 'PATCH']);
+    },
+  },
+  // --- Optional routes -----------------------------------------------------------------------------------------------
+  {
+    id: 'preflight-not-cached-max-age-0',
+    title: 'does not cache a preflight answered with Access-Control-Max-Age: 0 (the cache control): two PUTs, two preflights',
+    polarity: 'positive',
+    needs: 'noCache',
+    async run(context) {
+      const url = context.url(route(context, 'noCache'));
+      const step: Step = { url, method: 'PUT', headers: JSON_HEADERS, body: '{"draft":"x"}' };
+      allowed(await context.session.fetch('page', step));
+      allowed(await context.session.fetch('page', step));
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS', 'PUT', 'OPTIONS', 'PUT']);
+    },
+  },
+  {
+    id: 'cors-disabled-simple',
+    title: 'blocks a simple GET to a route with CORS switched off, although the route ran',
+    polarity: 'negative',
+    needs: 'disabled',
+    async run(context) {
+      const url = context.url(route(context, 'disabled'));
+      const result = await context.session.fetch('page', { url });
+      await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'actual' });
+      expect((await context.seen()).map((request) => request.method)).toEqual(['GET']);
+    },
+  },
+  {
+    id: 'cors-disabled-preflight',
+    title: 'refuses the preflight for a route with CORS switched off, so the GET is never sent',
+    polarity: 'negative',
+    needs: 'disabled',
+    async run(context) {
+      const url = context.url(route(context, 'disabled'));
+      const result = await context.session.fetch('page', { url, headers: { 'x-app-version': '1.4.2' } });
+      await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+    },
+  },
+  {
+    id: 'misconfigured-credentialed',
+    title: 'blocks a credentialed GET to the route built with strict: false from origin * with credentials',
+    polarity: 'negative',
+    needs: 'misconfigured',
+    async run(context) {
+      const url = context.url(route(context, 'misconfigured'));
+      const result = await context.session.fetch('page', { url, credentials: 'include' });
+      await expectBlocked(context, 'page', result, url, { code: 'wildcard-origin-not-allowed', at: 'actual' });
+    },
+  },
+  {
+    id: 'misconfigured-foreign-credentialed',
+    title: 'blocks a credentialed GET from an origin that is not allowed to the strict: false route (no origin is echoed)',
+    polarity: 'negative',
+    needs: 'misconfigured',
+    async run(context) {
+      const url = context.url(route(context, 'misconfigured'));
+      const result = await context.session.fetch('foreign', { url, credentials: 'include' });
+      await expectBlocked(context, 'foreign', result, url, { code: 'wildcard-origin-not-allowed', at: 'actual' });
+    },
+  },
+  {
+    id: 'wildcard-headers-custom',
+    title: 'allows any custom request header on the route with allowedHeaders: *',
+    polarity: 'positive',
+    needs: 'wildcardHeaders',
+    async run(context) {
+      const url = context.url(route(context, 'wildcardHeaders'));
+      const result = allowed(await context.session.fetch('page', { url, method: 'POST', headers: { ...JSON_HEADERS, 'x-anything': 'yes' }, body: '{}' }));
+      expect(result.status).toBeLessThan(300);
+      const [preflight] = await context.seen();
+      expect(preflight.requestHeaders).toBe('content-type,x-anything');
+    },
+  },
+  {
+    id: 'wildcard-headers-authorization',
+    title: 'blocks Authorization on the route with allowedHeaders: *, as the Fetch Standard says (* does not cover it)',
+    polarity: 'negative',
+    needs: 'wildcardHeaders',
+    async run(context) {
+      const url = context.url(route(context, 'wildcardHeaders'));
+      const result = await context.session.fetch('page', { url, method: 'POST', headers: { ...JSON_HEADERS, authorization: `Bearer ${context.token}` }, body: '{}' });
+      await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+    },
+  },
+]);
