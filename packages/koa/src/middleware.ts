@@ -47,7 +47,15 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
   const extraHeaders = options.secureContext ? SECURE_CONTEXT_HEADERS : NO_HEADERS;
   const translationProblems: CorsConfigProblem[] = [];
   const global = translateOptions(options, translationProblems, false);
-  if (global.origin === undefined) global.origin = DEFAULT_ORIGIN;
+  if (global.origin === undefined) {
+    // Same rule as every polycors adapter: no default origin in strict mode; `strict: false` applies @koa/cors' '*' with a warning.
+    translationProblems.push({
+      path: 'origin',
+      code: 'origin-missing',
+      message: `no 'origin' configured. @koa/cors defaults to '*' (and with credentials: true echoes any origin back); say which origins may read responses, e.g. origin: ['https://app.example.com'], or origin: '*' for a public API without credentials. With strict: false the '*' default applies, with this warning`,
+    });
+    global.origin = DEFAULT_ORIGIN;
+  }
   const logger: CorsLogger | undefined = global.logger === false ? undefined : typeof global.logger === 'object' && global.logger !== null ? global.logger : console;
   const warnings = new WarningDeduper();
   let built = build();

@@ -21,11 +21,24 @@ async function serve(options: KoaCorsOptions) {
 }
 
 describe('@koa/cors options', () => {
-  it('origin defaults to *, as in @koa/cors 5', async () => {
-    const server = await serve({});
+  it("has no default origin in strict mode: cors() without origin fails at startup, naming @koa/cors' '*' default", () => {
+    let thrown: unknown;
+    try {
+      cors({ logger: false });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(CorsConfigError);
+    expect((thrown as CorsConfigError).problems).toEqual([expect.objectContaining({ path: 'origin', code: 'origin-missing', message: expect.stringContaining("@koa/cors defaults to '*'") })]);
+  });
+
+  it("applies @koa/cors' default origin '*' with strict: false, with a warning", async () => {
+    const logger = recordingLogger();
+    const server = await serve({ strict: false, logger });
     const reply = await send(server, '/', 'GET', { origin: OTHER });
     expect(reply.header('access-control-allow-origin')).toBe('*');
     expect((await preflight(server, '/', OTHER, 'PUT')).status).toBe(204);
+    expect(logger.warnings.join('\n')).toContain('origin-missing');
   });
 
   it('origin as a string allows that origin only', async () => {
