@@ -23,7 +23,10 @@ export type { CorsDecision, CorsRefusal, CorsLogger } from '@polycors/core';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** This route's CORS policy, merged over the plugin's options; `false` turns CORS off for the route. */
-    cors?: PolycorsRouteOptions | false;
+    /**
+     * This route's CORS policy, merged over the plugin's options; `false` turns CORS off for the route.
+     * (`& object` keeps `cors: 123` an error even where Fastify infers the route's config type from the literal.)
+     */
+    cors?: (PolycorsRouteOptions & object) | false;
   }
 }

@@ -37,8 +37,14 @@ export interface PolycorsRouteOptions extends Omit<CorsOptions, 'origin' | 'logg
 
 export type CorsOptionsDelegateCallback = (request: FastifyRequest, callback: (error: Error | null, options?: PolycorsOptions) => void) => void;
 export type CorsOptionsDelegatePromise = (request: FastifyRequest) => Promise<PolycorsOptions> | PolycorsOptions;
-/** Chooses the options per request (compiled once per returned object: return constants, not fresh objects). */
-export type CorsOptionsDelegate = CorsOptionsDelegateCallback | CorsOptionsDelegatePromise;
+/**
+ * Chooses the options per request, as in @fastify/cors: answer through the callback (a function of two parameters)
+ * or return the options or a Promise of them. Compiled once per returned object: return constants, not fresh objects.
+ */
+export type CorsOptionsDelegate = (
+  request: FastifyRequest,
+  callback: (error: Error | null, options?: PolycorsOptions) => void,
+) => void | PolycorsOptions | Promise<PolycorsOptions>;
 
 export interface PolycorsOptions extends PolycorsRouteOptions {
   /** Hook that sets CORS headers on actual requests. Default `onRequest` (before auth hooks, so 401s carry them). */
