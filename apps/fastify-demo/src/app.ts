@@ -16,13 +16,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import polycors from '@polycors/fastify';
+import polycors, { type CorsLogger } from '@polycors/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { DemoConfig } from './config.js';
 import { RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
 
 export interface BuildOptions {
+  /** Fastify's logger (refusals are logged through request.log at warn). Default: off. */
   logger?: FastifyServerOptions['logger'];
+  /** Where polycors sends configuration warnings (the /legacy route's). Default: the Fastify logger. */
+  corsLogger?: CorsLogger | false;
 }
 
 export async function buildApp(config: DemoConfig, options: BuildOptions = {}): Promise<FastifyInstance> {
@@ -47,6 +50,7 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
     maxAge: 300,
     // Each refusal is logged with its reason code, at warn so it shows in the demo's terminal.
     refusalLogLevel: 'warn',
+    ...(options.corsLogger !== undefined ? { logger: options.corsLogger } : {}),
   });
 
   const requireToken = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -95,7 +99,7 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
 
   app.get(
     '/legacy',
-    { config: { cors: { origin: '*', credentials: true, inherit: false, strict: false } } },
+    { config: { cors: { origin: '*', credentials: true, strict: false } } },
     async () => ({ legacy: true }),
   );
 

@@ -96,7 +96,7 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa<St
     ctx.body = { internal: true };
   });
 
-  router.get('/legacy', corsRoute({ origin: '*', credentials: true, inherit: false, strict: false }), (ctx) => {
+  router.get('/legacy', corsRoute({ origin: '*', credentials: true, strict: false }), (ctx) => {
     ctx.body = { legacy: true };
   });
 
