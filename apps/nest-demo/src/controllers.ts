@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, Inject, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { Cors } from '@polycors/nestjs';
+import { DEMO_STATS } from './demo.tokens.js';
+import { AuthGuard } from './guards.js';
+import type { DemoStats } from './stats.js';
+
+/** Public: any origin may read it, and X-List-Version too. No credentials (a `*` answer cannot carry them). */
+@Cors({ origin: '*', credentials: false, inherit: false, exposedHeaders: ['X-List-Version'] })
+@Controller('options')
+export class OptionsController {
+  @Get()
+  @Header('X-List-Version', '3')
+  @Header('Cache-Control', 'no-store')
+  list() {
+    return { topics: ['billing', 'support', 'sales'] };
+  }
+}
+
+/** Where the front end gets its session cookie (global policy: the front-end origins, with credentials). */
+@Controller('login')
+export class LoginController {
+  @Post()
+  @HttpCode(200)
+  login(@Res({ passthrough: true }) response: { header(name: string, value: string): unknown }) {
+    // SameSite=Lax is enough: http://localhost:5173 and http://localhost:3001 are the same site (ports do not count).
+    const session = randomBytes(12).toString('hex');
+    response.header('Set-Cookie', `session=${session}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`);
+    return { ok: true };
+  }
+}
+
+interface ContactForm {
+  name?: unknown;
+  message?: unknown;
+}
+
+@Controller('form')
+export class FormController {
+  /** JSON from the front-end origins, credentials allowed (global policy). */
+  @Post()
+  create(@Body() body: ContactForm, @Headers('cookie') cookie?: string) {
+    return { received: { name: body?.name, message: body?.message }, session: /(?:^|;\s*)session=/.test(cookie ?? '') };
+  }
+
+  /** Needs the bearer token and X-App-Version; its preflight is cached 300 s. */
+  @Cors({ allowedHeaders: ['content-type', 'authorization', 'x-app-version'], maxAge: 300 })
+  @Patch()
+  @UseGuards(AuthGuard)
+  update(@Body() body: ContactForm, @Headers('x-app-version') appVersion?: string) {
+    if (!appVersion) throw new BadRequestException('X-App-Version header required');
+    return { updated: true, appVersion, message: body?.message };
+  }
+}
+
+/** Same-origin only: CORS turned off, so browsers never let another origin read it. */
+@Controller('internal')
+export class InternalController {
+  @Cors(false)
+  @Get()
+  internal() {
+    return { internal: true };
+  }
+}
+
+/** DEMO_STATS=1 only: what the server saw. Readable from any origin (no credentials), for the playground. */
+@Cors({ origin: '*', credentials: false, inherit: false })
+@Controller('__stats')
+export class StatsController {
+  constructor(@Inject(DEMO_STATS) private readonly stats: DemoStats) {}
+
+  @Get()
+  @Header('Cache-Control', 'no-store')
+  get() {
+    return this.stats.snapshot();
+  }
+
+  @Post('reset')
+  @HttpCode(204)
+  reset() {
+    this.stats.reset();
+  }
+}

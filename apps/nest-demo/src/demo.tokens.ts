@@ -1,0 +1,2 @@
+export const DEMO_CONFIG = 'DEMO_CONFIG';
+export const DEMO_STATS = 'DEMO_STATS';

@@ -1,0 +1,13 @@
+/** `node dist/main.js`: PORT (3001), HOST (all interfaces), CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS=1, NEST_ADAPTER. */
+import { startDemo } from './app.js';
+
+const demo = await startDemo();
+console.log(
+  `nest-demo (${demo.config.adapter}) listening on ${demo.url}; front-end origins: ${demo.config.origins.join(', ')}` +
+    (demo.config.stats ? '; stats at /__stats' : ''),
+);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void demo.close().then(() => process.exit(0));
+  });
+}
