@@ -11,6 +11,7 @@ import {
   explainError,
 } from './browser/messages.js';
 import { analyseRequestHeaders, isSafelistedMethod, normaliseMethod } from './browser/request-side.js';
+import { FORBIDDEN_RESPONSE_HEADERS } from './tokens.js';
 
 export type { HeaderList as BrowserHeaderList } from './browser/headers.js';
 export type { BrowserCorsError, BrowserCorsErrorCode, Initiator as BrowserInitiator } from './browser/messages.js';
@@ -243,7 +244,7 @@ export function readableResponseHeaders(response: BrowserResponse, credentials: 
   const exposedSet = new Set(exposed.map((h) => h.toLowerCase()));
   const all = credentials !== 'include' && exposedSet.has('*');
   return presentNames(entries).filter((name) => {
-    if (name === 'set-cookie' || name === 'set-cookie2') return false;
+    if (FORBIDDEN_RESPONSE_HEADERS.has(name)) return false;
     return all || SAFELISTED_RESPONSE_HEADERS.includes(name) || exposedSet.has(name);
   });
 }
@@ -252,7 +253,7 @@ export function readableResponseHeaders(response: BrowserResponse, credentials: 
 export function checkActual(request: BrowserRequest, response: BrowserResponse, plan = planBrowserRequest(request)): ActualVerdict {
   const entries = headerEntries(response.headers);
   const credentials = request.credentials ?? 'same-origin';
-  if (!plan.crossOrigin) return { ok: true, readableHeaders: presentNames(entries).filter((n) => n !== 'set-cookie' && n !== 'set-cookie2'), notes: [] };
+  if (!plan.crossOrigin) return { ok: true, readableHeaders: presentNames(entries).filter((n) => !FORBIDDEN_RESPONSE_HEADERS.has(n)), notes: [] };
   const error = corsCheck(entries, plan.origin, credentials, 'actual');
   if (error) return { ok: false, error, readableHeaders: [], notes: [] };
   const notes: string[] = [];

@@ -1,3 +1,5 @@
+import { isToken } from '../tokens.js';
+
 /**
  * Header lists as the browser sees them: names compared case-insensitively, several lines of one name combined
  * with `", "` (what Chromium's network stack and the Fetch Standard's "get" do), values trimmed of HTTP whitespace.
@@ -40,12 +42,6 @@ export function trimHttpWhitespace(value: string): string {
   return value.replace(/^[\t\n\r ]+|[\t\n\r ]+$/g, '');
 }
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-
-/** RFC 9110 token (method names and header names). */
-export function isToken(value: string): boolean {
-  return TOKEN.test(value);
-}
 
 /**
  * A comma-separated list as Chromium parses `Access-Control-Allow-Methods` / `-Headers` / `-Expose-Headers`:

@@ -2,19 +2,15 @@
  * The request side of the browser's CORS check (Fetch Standard): which methods and request headers are
  * CORS-safelisted, which headers a page cannot set at all, and so whether a preflight is sent and what it carries.
  */
-import { type HeaderList, headerEntries, isToken } from './headers.js';
+import {
+  FORBIDDEN_METHODS,
+  NORMALIZED_METHODS,
+  SAFELISTED_METHODS,
+  isForbiddenRequestHeader as isForbiddenName,
+  isToken,
+} from '../tokens.js';
+import { type HeaderList, headerEntries } from './headers.js';
 
-/** Methods `fetch()` upper-cases whatever case the page wrote them in; every other method is sent as written. */
-const NORMALISED_METHODS = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT']);
-const SAFELISTED_METHODS = new Set(['GET', 'HEAD', 'POST']);
-const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
-
-/** Request headers a page cannot set: the browser drops them without a word. */
-const FORBIDDEN_REQUEST_HEADERS = new Set([
-  'accept-charset', 'accept-encoding', 'access-control-request-headers', 'access-control-request-method',
-  'connection', 'content-length', 'cookie', 'cookie2', 'date', 'dnt', 'expect', 'host', 'keep-alive', 'origin',
-  'referer', 'set-cookie', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'via',
-]);
 const METHOD_OVERRIDE_HEADERS = new Set(['x-http-method', 'x-http-method-override', 'x-method-override']);
 
 const SAFELISTED_CONTENT_TYPES = new Set(['application/x-www-form-urlencoded', 'multipart/form-data', 'text/plain']);
@@ -25,7 +21,7 @@ export const SAFELISTED_TOTAL_LIMIT = 1024;
 
 export function normaliseMethod(method: string): string {
   const upper = method.toUpperCase();
-  return NORMALISED_METHODS.has(upper) ? upper : method;
+  return NORMALIZED_METHODS.has(upper) ? upper : method;
 }
 
 export function isSafelistedMethod(method: string): boolean {
@@ -38,7 +34,7 @@ export function isForbiddenMethod(method: string): boolean {
 
 export function isForbiddenRequestHeader(name: string, value: string): boolean {
   const lower = name.toLowerCase();
-  if (FORBIDDEN_REQUEST_HEADERS.has(lower) || lower.startsWith('proxy-') || lower.startsWith('sec-')) return true;
+  if (isForbiddenName(lower)) return true;
   if (METHOD_OVERRIDE_HEADERS.has(lower)) {
     return value.split(',').some((m) => isForbiddenMethod(m.trim()));
   }
