@@ -19,7 +19,7 @@ import type { IncomingMessage } from 'node:http';
 import polycors, { type CorsLogger } from '@polycors/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { DemoConfig } from './config.js';
-import { RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
+import { hasSessionCookie, RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
 
 export interface BuildOptions {
   /** Fastify's logger (refusals are logged through request.log at warn). Default: off. */
@@ -64,18 +64,18 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
     '/options',
     { config: { cors: { origin: '*', credentials: false, inherit: false, exposedHeaders: ['X-List-Version'] } } },
     async (_request, reply) => {
-      reply.header('x-list-version', '7');
-      return { options: ['Question', 'Feedback', 'Bug report'] };
+      reply.header('x-list-version', '3').header('cache-control', 'no-store');
+      return { topics: ['billing', 'support', 'sales'] };
     },
   );
 
   app.post('/login', async (_request, reply) => {
-    reply.header('set-cookie', `${SESSION_COOKIE}=${randomUUID()}; Path=/; HttpOnly; SameSite=Lax`);
-    return { loggedIn: true };
+    reply.header('set-cookie', `${SESSION_COOKIE}=${randomUUID()}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`);
+    return { ok: true };
   });
 
   app.post('/form', async (request, reply) => {
-    const session = (request.headers.cookie ?? '').includes(`${SESSION_COOKIE}=`);
+    const session = hasSessionCookie(request.headers.cookie);
     return reply.code(201).send({ received: request.body ?? null, session });
   });
 
@@ -85,7 +85,7 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
     async (request, reply) => {
       const appVersion = request.headers['x-app-version'];
       if (appVersion === undefined) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', message: 'Send X-App-Version' });
-      return { updated: request.body ?? null, appVersion };
+      return { updated: true, appVersion, message: (request.body as { message?: unknown } | null)?.message };
     },
   );
 

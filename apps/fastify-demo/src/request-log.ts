@@ -5,8 +5,14 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-export const SESSION_COOKIE = 'polycors_demo_session';
+/** The same cookie name as apps/nest-demo's. */
+export const SESSION_COOKIE = 'session';
 const KEEP = 2000;
+
+/** The request's Cookie header carries the session cookie. */
+export function hasSessionCookie(cookieHeader: string | undefined): boolean {
+  return (cookieHeader ?? '').split(';').some((pair) => pair.trim().startsWith(`${SESSION_COOKIE}=`));
+}
 
 export interface SeenRequest {
   method: string;
@@ -41,7 +47,7 @@ export class RequestLog {
       preflight: req.method === 'OPTIONS' && requestMethod !== undefined,
       accessControlRequestMethod: requestMethod,
       accessControlRequestHeaders: header('access-control-request-headers'),
-      cookie: (header('cookie') ?? '').split(';').some((pair) => pair.trim().startsWith(`${SESSION_COOKIE}=`)),
+      cookie: hasSessionCookie(header('cookie')),
       authorization: header('authorization') !== undefined,
       guarded: false,
     };

@@ -19,7 +19,7 @@ import { cors, corsRoute } from '@polycors/koa';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
 import type { DemoConfig } from './config.js';
-import { RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
+import { hasSessionCookie, RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
 
 export interface BuildOptions {
   /** Where refusals and configuration warnings go. Default: console. */
@@ -62,17 +62,17 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa<St
   };
 
   router.get('/options', corsRoute({ origin: '*', credentials: false, inherit: false, exposedHeaders: ['X-List-Version'] }), (ctx) => {
-    ctx.set('x-list-version', '7');
-    ctx.body = { options: ['Question', 'Feedback', 'Bug report'] };
+    ctx.set({ 'x-list-version': '3', 'cache-control': 'no-store' });
+    ctx.body = { topics: ['billing', 'support', 'sales'] };
   });
 
   router.post('/login', (ctx) => {
-    ctx.set('set-cookie', `${SESSION_COOKIE}=${randomUUID()}; Path=/; HttpOnly; SameSite=Lax`);
-    ctx.body = { loggedIn: true };
+    ctx.set('set-cookie', `${SESSION_COOKIE}=${randomUUID()}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`);
+    ctx.body = { ok: true };
   });
 
   router.post('/form', async (ctx) => {
-    const session = ctx.get('cookie').includes(`${SESSION_COOKIE}=`);
+    const session = hasSessionCookie(ctx.get('cookie'));
     ctx.status = 201;
     ctx.body = { received: await readBody(ctx), session };
   });
@@ -80,7 +80,7 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa<St
   router.patch('/form', corsRoute({ allowedHeaders: ['authorization', 'x-app-version'] }), requireToken, async (ctx) => {
     const appVersion = ctx.get('x-app-version');
     if (appVersion === '') ctx.throw(400, 'Send X-App-Version');
-    ctx.body = { updated: await readBody(ctx), appVersion };
+    ctx.body = { updated: true, appVersion, message: ((await readBody(ctx)) as { message?: unknown } | null)?.message };
   });
 
   router.put('/draft', corsRoute({ maxAge: 0 }), async (ctx) => {

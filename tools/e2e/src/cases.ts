@@ -18,6 +18,8 @@ export interface CaseContext {
   url(path: string, tag?: string): string;
   /** What the server saw for this case's URLs (or for the `tag`ged ones). */
   seen(tag?: string): Promise<SeenRequest[]>;
+  /** How many times the auth guard ran since the case started. */
+  guardRuns(): Promise<number>;
   session: BrowserSession;
   pageOrigin: string;
   foreignOrigin: string;
@@ -137,8 +139,10 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       expect(result.status).toBe(201);
       const seen = await context.seen();
       expect(seen.map((request) => `${request.method}${request.preflight ? ' (preflight)' : ''}`)).toEqual(['OPTIONS (preflight)', 'POST']);
-      expect(seen[0].requestMethod).toBe('POST');
-      expect(seen[0].requestHeaders).toBe('content-type');
+      if (context.target.stats.corsRequestHeaders) {
+        expect(seen[0].requestMethod).toBe('POST');
+        expect(seen[0].requestHeaders).toBe('content-type');
+      }
       if (seen[0].status !== undefined) expect(seen[0].status).toBe(204);
     },
   },
@@ -237,13 +241,19 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const result = allowed(await context.session.fetch('page', patchStep(url, { authorization: `Bearer ${context.token}` })));
       expect(result.status).toBe(200);
       const seen = await context.seen();
-      expect(seen.map((request) => [request.method, request.preflight, request.guarded])).toEqual([
-        ['OPTIONS', true, false],
-        ['PATCH', false, true],
+      expect(seen.map((request) => [request.method, request.preflight])).toEqual([
+        ['OPTIONS', true],
+        ['PATCH', false],
       ]);
-      expect(seen[0].requestHeaders).toBe('authorization,content-type,x-app-version');
-      expect(seen[0].authorization).toBe(false);
-      expect(seen[1].authorization).toBe(true);
+      // One guard run for two requests: the PATCH's. Had the preflight reached the guard, it would be two.
+      expect(await context.guardRuns()).toBe(1);
+      if (context.target.stats.corsRequestHeaders) {
+        expect(seen[0].requestHeaders).toBe('authorization,content-type,x-app-version');
+        expect(seen.map((request) => [request.authorization, request.guarded])).toEqual([
+          [false, false],
+          [true, true],
+        ]);
+      }
     },
   },
   {
@@ -254,11 +264,8 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/form');
       const result = allowed(await context.session.fetch('page', patchStep(url, {})));
       expect(result.status).toBe(401);
-      const seen = await context.seen();
-      expect(seen.map((request) => [request.method, request.guarded])).toEqual([
-        ['OPTIONS', false],
-        ['PATCH', true],
-      ]);
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS', 'PATCH']);
+      expect(await context.guardRuns()).toBe(1);
     },
   },
   {
@@ -278,8 +285,8 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/form');
       const result = await context.session.fetch('foreign', patchStep(url, { authorization: `Bearer ${context.token}` }));
       await expectBlocked(context, 'foreign', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
-      const seen = await context.seen();
-      expect(seen.map((request) => [request.method, request.guarded])).toEqual([['OPTIONS', false]]);
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+      expect(await context.guardRuns()).toBe(0);
     },
   },
   {
@@ -291,7 +298,8 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const result = await context.session.fetch('page', patchStep(url, { authorization: `Bearer ${context.token}`, 'x-debug': '1' }));
       await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
       const seen = await context.seen();
-      expect(seen.map((request) => [request.method, request.guarded])).toEqual([['OPTIONS', false]]);
+      expect(seen.map((request) => request.method)).toEqual(['OPTIONS']);
+      expect(await context.guardRuns()).toBe(0);
       if (seen[0].status !== undefined) expect(seen[0].status).toBe(403);
     },
   },
@@ -315,7 +323,8 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const result = await context.session.fetch('page', { ...patchStep(url, { authorization: `Bearer ${context.token}` }), method: 'patch' });
       await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
       const seen = await context.seen();
-      expect(seen.map((request) => [request.method, request.requestMethod])).toEqual([['OPTIONS', 'patch']]);
+      expect(seen.map((request) => request.method)).toEqual(['OPTIONS']);
+      if (context.target.stats.corsRequestHeaders) expect(seen[0].requestMethod).toBe('patch');
     },
   },
   {
@@ -399,8 +408,9 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url(route(context, 'wildcardHeaders'));
       const result = allowed(await context.session.fetch('page', { url, method: 'POST', headers: { ...JSON_HEADERS, 'x-anything': 'yes' }, body: '{}' }));
       expect(result.status).toBeLessThan(300);
-      const [preflight] = await context.seen();
-      expect(preflight.requestHeaders).toBe('content-type,x-anything');
+      const seen = await context.seen();
+      expect(seen.map((request) => request.method)).toEqual(['OPTIONS', 'POST']);
+      if (context.target.stats.corsRequestHeaders) expect(seen[0].requestHeaders).toBe('content-type,x-anything');
     },
   },
   {

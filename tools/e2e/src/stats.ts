@@ -23,7 +23,8 @@ export interface SeenRequest {
 }
 
 export interface DemoStats {
-  guardRuns: number;
+  /** How many times the auth guard (PATCH /form's) ran. */
+  authGuardRuns: number;
   requests: SeenRequest[];
 }
 
@@ -51,8 +52,11 @@ function normalise(raw: Record<string, unknown>): SeenRequest {
 export async function readStats(api: string): Promise<DemoStats> {
   const response = await fetch(`${api}/__stats`, { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`polycors e2e: ${api}/__stats answered ${response.status}; start the demo with DEMO_STATS=1`);
-  const body = (await response.json()) as { guardRuns?: number; requests?: Record<string, unknown>[] };
-  return { guardRuns: Number(body.guardRuns ?? 0), requests: (body.requests ?? []).map(normalise) };
+  // guardRuns: a number (fastify-demo, koa-demo) or { auth, global } (nest-demo, which also counts a global guard).
+  const body = (await response.json()) as { guardRuns?: number | { auth?: number }; requests?: Record<string, unknown>[] };
+  const guardRuns = typeof body.guardRuns === 'object' && body.guardRuns !== null ? body.guardRuns.auth : body.guardRuns;
+  if (typeof guardRuns !== 'number') throw new Error(`polycors e2e: ${api}/__stats has no guard count: ${JSON.stringify(body.guardRuns)}`);
+  return { authGuardRuns: guardRuns, requests: (body.requests ?? []).map(normalise) };
 }
 
 /** The requests of one run tag, in arrival order. */

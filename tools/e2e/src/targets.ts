@@ -17,6 +17,12 @@ export interface OptionalRoutes {
   wildcardHeaders?: string;
 }
 
+/** What a demo's /__stats records beyond method, URL, cookie and status. */
+export interface StatsDetail {
+  /** Access-Control-Request-Method/-Headers of each preflight, and whether Authorization came. */
+  corsRequestHeaders: boolean;
+}
+
 export interface TargetSpec {
   id: string;
   label: string;
@@ -25,6 +31,7 @@ export interface TargetSpec {
   script: string;
   env?: Record<string, string>;
   routes: OptionalRoutes;
+  stats: StatsDetail;
 }
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -37,6 +44,7 @@ export const TARGETS: readonly TargetSpec[] = Object.freeze([
     script: root('apps/nest-demo/dist/main.js'),
     env: { NEST_ADAPTER: 'express' },
     routes: { disabled: '/internal' },
+    stats: { corsRequestHeaders: false },
   },
   {
     id: 'nest-fastify',
@@ -45,6 +53,7 @@ export const TARGETS: readonly TargetSpec[] = Object.freeze([
     script: root('apps/nest-demo/dist/main.js'),
     env: { NEST_ADAPTER: 'fastify' },
     routes: { disabled: '/internal' },
+    stats: { corsRequestHeaders: false },
   },
   {
     id: 'fastify',
@@ -52,6 +61,7 @@ export const TARGETS: readonly TargetSpec[] = Object.freeze([
     framework: 'Fastify',
     script: root('apps/fastify-demo/dist/main.js'),
     routes: { disabled: '/internal', misconfigured: '/legacy', noCache: '/draft', wildcardHeaders: '/feedback' },
+    stats: { corsRequestHeaders: true },
   },
   {
     id: 'koa',
@@ -59,6 +69,7 @@ export const TARGETS: readonly TargetSpec[] = Object.freeze([
     framework: 'Koa',
     script: root('apps/koa-demo/dist/main.js'),
     routes: { disabled: '/internal', misconfigured: '/legacy', noCache: '/draft', wildcardHeaders: '/feedback' },
+    stats: { corsRequestHeaders: true },
   },
 ]);
 

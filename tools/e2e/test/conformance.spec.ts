@@ -8,7 +8,7 @@ import { CASES, type CaseContext } from '../src/cases.js';
 import { BROWSER_MODES, chromiumAvailability, launchChromium } from '../src/chromium.js';
 import { startEnvironment, type Environment } from '../src/environment.js';
 import { BrowserSession } from '../src/session.js';
-import { seenFor } from '../src/stats.js';
+import { readStats, seenFor } from '../src/stats.js';
 import { selectedTargets } from '../src/targets.js';
 
 const TARGETS = selectedTargets();
@@ -65,10 +65,12 @@ if (!chromium.available) {
                 const api = target!.url;
                 const run = `${mode.id}.${spec.id}.${testCase.id}`;
                 const tagged = (tag?: string) => (tag === undefined ? run : `${run}.${tag}`);
+                const guardsBefore = (await readStats(api)).authGuardRuns;
                 const context: CaseContext = {
                   target: spec,
                   url: (path, tag) => `${api}${path}?run=${encodeURIComponent(tagged(tag))}`,
                   seen: (tag) => seenFor(api, tagged(tag)),
+                  guardRuns: async () => (await readStats(api)).authGuardRuns - guardsBefore,
                   session,
                   pageOrigin: environment.pageOrigin,
                   foreignOrigin: environment.foreignOrigin,
