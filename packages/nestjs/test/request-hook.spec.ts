@@ -19,7 +19,7 @@ describe.each(PLATFORMS)("the adapter's request hook on %s", (platform) => {
     const seen: string[] = [];
     const server = await startApp(platform, HookModule, {
       configure: (app) =>
-        app.getHttpAdapter().setOnRequestHook((_req: unknown, res: { setHeader?: (n: string, v: string) => void; raw?: { getHeader(n: string): unknown } }, done: () => void) => {
+        (app.getHttpAdapter() as unknown as { setOnRequestHook(hook: Function): void }).setOnRequestHook((_req: unknown, res: { setHeader?: (n: string, v: string) => void; raw?: { getHeader(n: string): unknown } }, done: () => void) => {
           const raw = (res.raw ?? res) as { getHeader(n: string): unknown };
           seen.push(String(raw.getHeader('access-control-allow-origin') ?? 'none'));
           done();
