@@ -114,7 +114,7 @@ async function run(scenario, api, token, output) {
   if (result.outcome === 'allowed') {
     const headers = result.headers.map(([name, value]) => `${name}: ${value}`).join('\n');
     lines.push(element('div', {}, 'headers the page could read:'), element('div', { class: 'headers', 'data-field': 'headers' }, headers || '(none)'));
-    if (result.body) lines.push(element('div', { class: 'headers', 'data-field': 'body' }, result.body.slice(0, 200)));
+    if (result.body) lines.push(element('div', {}, 'body:'), element('div', { class: 'headers', 'data-field': 'body' }, result.body.slice(0, 200)));
   } else {
     lines.push(element('div', { class: 'headers', 'data-field': 'error' }, `${result.error} (the reason is in the console)`));
   }
