@@ -414,6 +414,18 @@ export const CASES: readonly E2ECase[] = Object.freeze([
     },
   },
   {
+    id: 'wildcard-headers-credentialed',
+    title: 'blocks a credentialed POST to the route that allows no credentials, at the preflight',
+    polarity: 'negative',
+    needs: 'wildcardHeaders',
+    async run(context) {
+      const url = context.url(route(context, 'wildcardHeaders'));
+      const result = await context.session.fetch('page', { url, method: 'POST', headers: JSON_HEADERS, credentials: 'include', body: '{}' });
+      await expectBlocked(context, 'page', result, url, { code: 'invalid-allow-credentials', at: 'preflight', failedParameter: '' });
+      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+    },
+  },
+  {
     id: 'wildcard-headers-authorization',
     title: 'blocks Authorization on the route with allowedHeaders: *, as the Fetch Standard says (* does not cover it)',
     polarity: 'negative',
