@@ -31,7 +31,7 @@ export function startServer(framework, contender, { timeoutMs = 60_000 } = {}) {
     }, timeoutMs);
     child.once('message', (message) => {
       clearTimeout(timer);
-      if (message.ready) resolve({ ports: message.ready, pid: child.pid, stop });
+      if (message.ready) resolve({ ports: message.ready, pid: child.pid, stop, cpu: () => cpuOf(child) });
       else {
         stop();
         resolve({ error: firstLines(message.error) });
@@ -41,6 +41,19 @@ export function startServer(framework, contender, { timeoutMs = 60_000 } = {}) {
       clearTimeout(timer);
       resolve({ error: `exited (${code ?? signal}) before it was ready\n${firstLines(stderr)}` });
     });
+  });
+}
+
+/** The child's user + system CPU time so far, in microseconds. */
+function cpuOf(child) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message) => {
+      if (!message.cpu) return;
+      child.off('message', onMessage);
+      resolve(message.cpu.user + message.cpu.system);
+    };
+    child.on('message', onMessage);
+    child.send('cpu', (error) => error && reject(error));
   });
 }
 
@@ -98,17 +111,23 @@ export async function checkAnswers(port, workload) {
 }
 
 /** One autocannon run. Throughput is completed requests over elapsed time; latencies in milliseconds. */
-export async function measure(port, requests, { duration, connections }) {
+export async function measure(port, requests, { duration, connections }, cpu) {
+  const cpuBefore = cpu ? await cpu() : undefined;
   const result = await autocannon({
     url: `http://127.0.0.1:${port}`,
     connections,
     pipelining: 1,
     duration,
+    // autocannon checks for the end of a run once per sample interval (default 1 s): sample every 100 ms so a
+    // 0.4 s round lasts 0.4 s. Throughput is computed from the total and the measured duration, not the samples.
+    sampleInt: 100,
     requests: requests.map(({ method, path, headers }) => ({ method, path, headers })),
   });
+  const cpuAfter = cpu ? await cpu() : undefined;
   const seconds = result.duration > 0 ? result.duration : duration;
   return {
     rps: result.requests.total / seconds,
+    cpuUsPerRequest: cpu && result.requests.total > 0 ? (cpuAfter - cpuBefore) / result.requests.total : undefined,
     requests: result.requests.total,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -135,9 +154,9 @@ export async function runWorkload(entries, workload, settings, log) {
   for (let round = 0; round < settings.rounds; round++) {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[(round + i) % entries.length];
-      const run = await measure(entry.port, workload.requests, settings);
+      const run = await measure(entry.port, workload.requests, settings, entry.cpu);
       rounds.get(entry.contender).push(run);
-      log?.(`    round ${round + 1}/${settings.rounds} ${entry.contender.padEnd(14)} ${Math.round(run.rps).toString().padStart(7)} req/s  p99 ${run.p99} ms${run.errors ? `  errors ${run.errors}` : ''}`);
+      log?.(`    round ${round + 1}/${settings.rounds} ${entry.contender.padEnd(14)} ${Math.round(run.rps).toString().padStart(7)} req/s  p99 ${run.p99} ms  server CPU ${run.cpuUsPerRequest?.toFixed(1) ?? '?'} µs/req${run.errors ? `  errors ${run.errors}` : ''}`);
     }
   }
   return entries.map((entry) => {
@@ -147,6 +166,7 @@ export async function runWorkload(entries, workload, settings, log) {
       rps: median(runs.map((run) => run.rps)),
       p50: median(runs.map((run) => run.p50)),
       p99: median(runs.map((run) => run.p99)),
+      cpuUsPerRequest: median(runs.map((run) => run.cpuUsPerRequest).filter((value) => value !== undefined)),
       errors: runs.reduce((sum, run) => sum + run.errors, 0),
       rounds: runs.map((run) => Math.round(run.rps)),
     };

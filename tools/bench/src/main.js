@@ -10,9 +10,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildPackages } from './build.js';
 import { FRAMEWORKS } from './contenders.js';
 import { checkAnswers, runWorkload, startServer } from './http-bench.js';
-import { runMicro } from './micro.js';
 import { renderMarkdown, summarise } from './report.js';
 import { WORKLOADS } from './workloads.js';
 
@@ -23,20 +23,21 @@ const PROFILES = {
   // about 10 minutes on 2 cores
   full: { warmup: 1, duration: 2, rounds: 5, connections: 10, micro: { time: 500, warmupTime: 100 } },
   // under 2 minutes
-  quick: { warmup: 0.3, duration: 0.5, rounds: 2, connections: 10, micro: { time: 60, warmupTime: 15 } },
+  quick: { warmup: 0.25, duration: 0.4, rounds: 2, connections: 10, micro: { time: 60, warmupTime: 15 } },
 };
 
 function parseArgs(argv) {
-  const args = { quick: false, http: true, micro: true, only: undefined, workloads: undefined, out: undefined };
+  const args = { quick: false, build: true, http: true, micro: true, only: undefined, workloads: undefined, out: undefined };
   for (const arg of argv) {
     if (arg === '--quick') args.quick = true;
     else if (arg === '--no-http') args.http = false;
+    else if (arg === '--no-build') args.build = false;
     else if (arg === '--no-micro') args.micro = false;
     else if (arg.startsWith('--only=')) args.only = arg.slice(7).split(',');
     else if (arg.startsWith('--workloads=')) args.workloads = arg.slice(12).split(',');
     else if (arg.startsWith('--out=')) args.out = arg.slice(6);
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--only=express,fastify,koa,nest-express,nest-fastify] [--workloads=actual,preflight,refused,large] [--no-http] [--no-micro] [--out=name]');
+      console.log('npm run bench -- [--quick] [--only=express,fastify,koa,nest-express,nest-fastify] [--workloads=actual,preflight,refused,large] [--no-http] [--no-micro] [--no-build] [--out=name]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -82,7 +83,7 @@ async function runHttp(frameworks, workloads, profile, log) {
         // Without CORS there is no preflight to answer (the route 404s), so the ceiling is not measured for it.
         const entries = live
           .filter(({ contender }) => !(workload.expect.preflight && contender.role === 'none'))
-          .map(({ contender, server }) => ({ contender: contender.id, role: contender.role, port: server.ports[workload.allowlist] }));
+          .map(({ contender, server }) => ({ contender: contender.id, role: contender.role, port: server.ports[workload.allowlist], cpu: server.cpu }));
         const checks = {};
         for (const entry of entries) {
           if (entry.role === 'none') continue;
@@ -116,6 +117,12 @@ async function main() {
   const frameworks = FRAMEWORKS.filter((f) => !args.only || args.only.includes(f.id));
   const workloads = WORKLOADS.filter((w) => !args.workloads || args.workloads.includes(w.id));
   log(`polycors benchmarks (${profileName}): Node ${env.node}, ${env.cores} × ${env.cpu}, load ${env.loadAverageAtStart.join(' ')}`);
+  if (args.build) {
+    log('Building the polycors packages (dist/)');
+    env.build = buildPackages(log);
+  }
+  // The micro benchmarks import @polycors/core's dist/, so only now.
+  const { runMicro } = await import('./micro.js');
 
   const http = args.http ? await runHttp(frameworks, workloads, profile, log) : [];
   let micro;

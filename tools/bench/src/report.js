@@ -9,6 +9,9 @@ const NOTES = fileURLToPath(new URL('../NOTES.md', import.meta.url));
 
 const byRole = (contenders, role) => contenders.find((c) => c.role === role);
 const ratio = (a, b) => (a && b ? a.rps / b.rps : undefined);
+/** How many requests polycors serves per CPU second, relative to the other (> 1: polycors is cheaper). */
+const cpuRatio = (a, b) => (a?.cpuUsPerRequest && b?.cpuUsPerRequest ? b.cpuUsPerRequest / a.cpuUsPerRequest : undefined);
+const fmtCpu = (value) => (value === undefined || Number.isNaN(value) ? '—' : value.toFixed(1));
 const fmtRatio = (value) => (value === undefined ? '—' : value.toFixed(2));
 const fmtRps = (value) => (value === undefined ? '—' : Math.round(value).toLocaleString('en-US'));
 const fmtNs = (value) => (value === undefined ? '—' : value >= 10_000 ? `${(value / 1000).toFixed(1)} µs` : `${Math.round(value)} ns`);
@@ -26,7 +29,9 @@ export function summarise(report) {
         workload: workload.workload,
         incumbent: incumbent?.contender,
         polycorsVsIncumbent: ratio(polycors, incumbent),
+        polycorsVsIncumbentCpu: cpuRatio(polycors, incumbent),
         polycorsVsNone: ratio(polycors, none),
+        polycorsVsNoneCpu: cpuRatio(polycors, none),
         incumbentVsNone: ratio(incumbent, none),
         mismatches: workload.contenders.filter((c) => c.check && !c.check.ok).map((c) => c.contender),
       });
@@ -98,20 +103,20 @@ function headlineTable(report) {
 function frameworkTable(framework) {
   const contenders = [...new Map(framework.workloads.flatMap((w) => w.contenders).map((c) => [c.contender, c.role])).entries()];
   const out = [
-    `| Workload | ${contenders.map(([name]) => `\`${name}\` req/s (p99 ms)`).join(' | ')} | polycors / incumbent | polycors / no CORS | incumbent / no CORS |`,
-    `|---|${contenders.map(() => '---:').join('|')}|---:|---:|---:|`,
+    `| Workload | ${contenders.map(([name]) => `\`${name}\` req/s · p99 ms · server CPU µs/req`).join(' | ')} | polycors / incumbent | polycors / incumbent (CPU) | polycors / no CORS | incumbent / no CORS |`,
+    `|---|${contenders.map(() => '---:').join('|')}|---:|---:|---:|---:|`,
   ];
   for (const workload of framework.workloads) {
     const cells = contenders.map(([name]) => {
       const c = workload.contenders.find((x) => x.contender === name);
       if (!c) return '—';
       const flag = c.check && !c.check.ok ? ' ⚠' : '';
-      return `${fmtRps(c.rps)} (${c.p99})${flag}`;
+      return `${fmtRps(c.rps)} · ${c.p99} · ${fmtCpu(c.cpuUsPerRequest)}${flag}`;
     });
     const none = byRole(workload.contenders, 'none');
     const incumbent = byRole(workload.contenders, 'incumbent');
     const polycors = byRole(workload.contenders, 'polycors');
-    out.push(`| ${workload.title} | ${cells.join(' | ')} | ${fmtRatio(ratio(polycors, incumbent))} | ${fmtRatio(ratio(polycors, none))} | ${fmtRatio(ratio(incumbent, none))} |`);
+    out.push(`| ${workload.title} | ${cells.join(' | ')} | ${fmtRatio(ratio(polycors, incumbent))} | ${fmtRatio(cpuRatio(polycors, incumbent))} | ${fmtRatio(ratio(polycors, none))} | ${fmtRatio(ratio(incumbent, none))} |`);
   }
   const lines = [`### ${framework.title}`, '', out.join('\n')];
   const mismatches = framework.workloads.flatMap((w) => w.contenders.filter((c) => c.check && !c.check.ok).map((c) => `- ⚠ ${w.title}, \`${c.contender}\`: ${c.check.problems.slice(0, 3).join('; ')}`));
@@ -142,7 +147,7 @@ export function renderMarkdown(report) {
     '',
     `Machine: ${env.cores} × ${env.cpu}, ${env.memoryGiB} GiB, ${env.platform}; Node ${env.node}. Load average at start ${env.loadAverageAtStart.join(' / ')}, at end ${env.loadAverageAtEnd.join(' / ')} (run took ${env.seconds} s).`,
     '',
-    `HTTP: each contender in its own child process on 127.0.0.1, autocannon in the parent (${s.connections} connections, no pipelining); per workload every contender is warmed up ${s.warmup} s, then ${s.rounds} rounds of ${s.duration} s with the contenders interleaved (starting contender rotating each round). Figures are medians of the rounds; **ratios from the same run are the figures that count**, absolute req/s depend on the machine.`,
+    `HTTP: each contender in its own child process on 127.0.0.1, autocannon in the parent (${s.connections} connections, no pipelining); per workload every contender is warmed up ${s.warmup} s, then ${s.rounds} rounds of ${s.duration} s with the contenders interleaved (starting contender rotating each round). Figures are medians of the rounds; **ratios from the same run are the figures that count**, absolute req/s depend on the machine. Beside throughput, the server process's own CPU time per request (user + system, read from the child around each round) is reported: on a shared machine it moves much less than throughput, so it is the cross-check for small differences.`,
     '',
     '## Headline: polycors throughput ÷ incumbent throughput (÷ no CORS in brackets)',
     '',

@@ -14,7 +14,8 @@ export async function createApp(contender, allowlist) {
   } else if (contender === 'polycors') {
     const mod = await import('@polycors/koa');
     const cors = mod.cors ?? mod.default;
-    app.use(cors(polycorsOptions(allowlist)));
+    // As its docs show it: given the router, so each route's preflight is judged by that route's policy.
+    app.use(cors({ ...polycorsOptions(allowlist), router }));
   } else if (contender !== 'none') {
     throw new Error(`koa: unknown contender ${contender}`);
   }
