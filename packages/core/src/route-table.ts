@@ -54,6 +54,8 @@ export class CorsRouteTable<T> {
   private readonly ignoreTrailingSlash: boolean;
   private readonly caseSensitive: boolean;
   private readonly endpoints = new Map<string, Endpoint<T>>();
+  /** Endpoints of patterns without parameters or wildcards, by normalised path: most lookups are one Map.get. */
+  private readonly staticPaths = new Map<string, Endpoint<T>>();
   private readonly byRegistration: boolean;
   private added = 0;
 
@@ -86,6 +88,13 @@ export class CorsRouteTable<T> {
 
   /** Finds the route serving `path` (no query string) for `method`. */
   match(path: string, method: string): RouteMatch<T> | undefined {
+    // A static route serving the method is what the static-first walk below would find first; with
+    // priority: 'registration' an earlier parameter route could win, so that mode always walks.
+    if (!this.byRegistration && this.staticPaths.size > 0) {
+      const found = this.staticPaths.get(this.staticKey(path));
+      const exact = found?.entries.get(method);
+      if (found !== undefined && exact !== undefined) return { value: exact, pattern: found.pattern, methods: [...found.entries.keys()], methodMatched: true };
+    }
     const segments = this.split(path);
     if (segments === undefined) return undefined;
     const endpoint = this.byRegistration
@@ -95,6 +104,12 @@ export class CorsRouteTable<T> {
     const exact = endpoint.entries.get(method);
     const value = exact ?? endpoint.entries.values().next().value as T;
     return { value, pattern: endpoint.pattern, methods: [...endpoint.entries.keys()], methodMatched: exact !== undefined };
+  }
+
+  /** `path` as `staticPaths` keys it: trailing slash dropped (ignoreTrailingSlash), lower case (unless caseSensitive). */
+  private staticKey(path: string): string {
+    const trimmed = this.ignoreTrailingSlash && path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    return this.caseSensitive ? trimmed : trimmed.toLowerCase();
   }
 
   private split(path: string): string[] | undefined {
@@ -176,6 +191,7 @@ export class CorsRouteTable<T> {
     }
     endpoint ??= node.endpoint ??= { pattern, entries: new Map(), orders: new Map() };
     this.endpoints.set(variant, endpoint);
+    if (!/[:*{}()]/.test(variant)) this.staticPaths.set(this.caseSensitive ? variant : variant.toLowerCase(), endpoint);
     return endpoint;
   }
 }
