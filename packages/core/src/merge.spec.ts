@@ -29,6 +29,14 @@ describe('mergeCorsOptions', () => {
     });
   });
 
+  it('keeps how polycors runs (logger, onRefusal, strict, debug) under inherit: false unless the layer sets it', () => {
+    const logger = { warn: () => {}, error: () => {} };
+    const onRefusal = () => {};
+    const base = { origin: 'https://a.com', credentials: true, logger, onRefusal, strict: false, debug: true };
+    expect(mergeCorsOptions(base, { origin: '*', inherit: false })).toEqual({ origin: '*', logger, onRefusal, strict: false, debug: true });
+    expect(mergeCorsOptions(base, { origin: '*', inherit: false, strict: true })).toMatchObject({ strict: true });
+  });
+
   it('turns CORS off with false', () => {
     expect(mergeCorsOptions(global, false)).toBe(false);
   });

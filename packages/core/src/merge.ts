@@ -2,7 +2,8 @@
  * Layered policies (global, then controller or route, then handler), per DESIGN.md:
  * - `inherit: true` (default): lists (origin, methods, allowedHeaders, exposedHeaders) are united, `'*'` absorbing
  *   the rest; scalars (credentials, maxAge, ...) are taken from the more specific layer when it sets them.
- * - `inherit: false`: the layer replaces everything above it.
+ * - `inherit: false`: the layer replaces the policy above it (origins, methods, headers, credentials, maxAge, ...);
+ *   how polycors runs (strict, debug, logger, onRefusal, originCache, maxRequestHeadersLength) is kept unless set.
  * - `false`: no CORS for that route. A later object layer turns CORS back on, merging with the nearest enabled
  *   layer above the `false` (so a handler can opt back in under a controller that opted out).
  */
@@ -10,6 +11,18 @@ import type { CorsOptions, OriginRule } from './options.js';
 import { toList } from './tokens.js';
 
 type ListKey = 'methods' | 'allowedHeaders' | 'exposedHeaders';
+
+/**
+ * How the app runs polycors rather than what a route allows: kept by an `inherit: false` layer unless it sets them,
+ * so a route that replaces the policy still logs to the app's logger, reports to its onRefusal and keeps its mode.
+ */
+const OPERATIONAL_KEYS = ['strict', 'debug', 'logger', 'onRefusal', 'originCache', 'maxRequestHeadersLength'] as const;
+
+function operationalSettings(options: CorsOptions): CorsOptions {
+  const kept: Record<string, unknown> = {};
+  for (const key of OPERATIONAL_KEYS) if (options[key] !== undefined) kept[key] = options[key];
+  return kept as CorsOptions;
+}
 const LIST_KEYS: readonly ListKey[] = ['methods', 'allowedHeaders', 'exposedHeaders'];
 
 export function mergeCorsOptions(base: CorsOptions | false, ...layers: (CorsOptions | false | undefined)[]): CorsOptions | false {
@@ -21,7 +34,7 @@ export function mergeCorsOptions(base: CorsOptions | false, ...layers: (CorsOpti
       result = false;
       continue;
     }
-    const merged: CorsOptions = layer.inherit === false ? withoutInherit(layer) : mergeTwo(lastEnabled, layer);
+    const merged: CorsOptions = layer.inherit === false ? { ...operationalSettings(lastEnabled), ...withoutInherit(layer) } : mergeTwo(lastEnabled, layer);
     result = merged;
     lastEnabled = merged;
   }
