@@ -9,7 +9,7 @@ import { CORS_DEFAULTS } from './options.js';
 import { OriginAnswerCache } from './origins/answer-cache.js';
 import { OriginMatch, OriginMatcher } from './origins/matcher.js';
 import { reasons, summarise } from './reasons.js';
-import { checkRequestHeaders } from './request-headers.js';
+import { type HeaderListVerdict, checkRequestHeaders } from './request-headers.js';
 import { isToken } from './tokens.js';
 import { type NormalisedSettings, type ValidateContext, validateOptions } from './validate.js';
 
@@ -68,6 +68,12 @@ class CompiledCorsPolicy implements CorsPolicy {
   /** Headers after the origin on allowed preflights, except a reflected Allow-Headers. */
   private readonly preflightTail: readonly Header[];
   private readonly reflectHeaders: boolean;
+  /**
+   * The last Access-Control-Request-Headers value judged, and its verdict: a browser sends the same value on every
+   * preflight of a page, so most preflights skip the parse. One entry, only for values within the length limit.
+   */
+  private lastRequestHeaders: string | undefined;
+  private lastHeadersVerdict: HeaderListVerdict | undefined;
   private readonly maxOriginLength = CORS_DEFAULTS.maxOriginLength;
   private readonly notCors: CorsDecision;
   private readonly notCorsOptions: CorsDecision;
@@ -178,7 +184,7 @@ class CompiledCorsPolicy implements CorsPolicy {
     let reflected: string | undefined;
     const requested = request.requestHeaders;
     if (requested !== undefined) {
-      const verdict = checkRequestHeaders(requested, s.allowedHeaders, s.maxRequestHeadersLength);
+      const verdict = requested === this.lastRequestHeaders ? (this.lastHeadersVerdict as HeaderListVerdict) : this.checkHeaders(requested);
       switch (verdict.failure) {
         case undefined:
           reflected = verdict.reflected;
@@ -204,6 +210,15 @@ class CompiledCorsPolicy implements CorsPolicy {
     const decision: CorsDecision = { kind: 'preflight', allowed: true, status: s.optionsSuccessStatus, headers, vary };
     if (s.preflightContinue) decision.continue = true;
     return decision;
+  }
+
+  private checkHeaders(requested: string): HeaderListVerdict {
+    const verdict = checkRequestHeaders(requested, this.settings.allowedHeaders, this.settings.maxRequestHeadersLength);
+    if (requested.length <= this.settings.maxRequestHeadersLength) {
+      this.lastRequestHeaders = requested;
+      this.lastHeadersVerdict = verdict;
+    }
+    return verdict;
   }
 
   private refuse(kind: CorsRequestKind, reason: CorsReason, request: CorsRequest, context: CorsContext): CorsDecision {
