@@ -45,6 +45,7 @@ export function buildRouterTables(input: BuildInput): RouterTables[] {
 function buildOne(router: KoaRouterLike, input: BuildInput, shared: Map<string, CompiledEntry | undefined>): RouterTables {
   const groups = new Map<string, CorsRouteTable<Indexed>>();
   const stack = router.stack;
+  const pathMethods = methodsServedByPath(stack);
   stack.forEach((layer, index) => {
     const markers = layer.stack.filter(isCorsRouteMarker) as CorsRouteMarker[];
     const isRoute = layer.methods.length > 0;
@@ -67,8 +68,8 @@ function buildOne(router: KoaRouterLike, input: BuildInput, shared: Map<string, 
       }
       return;
     }
-    const methods = layer.methods.filter((method) => !FORBIDDEN_METHODS.has(method));
-    const defaultMethods = layer.methods.length > ALL_METHODS_THRESHOLD ? undefined : methods;
+    // As in every polycors adapter: without configured methods, a route allows the methods its path serves.
+    const defaultMethods = pathMethods.get(layer.path);
     const entry = markers.length === 0 ? sharedEntry(defaultMethods, input, shared) : routeEntry(markers, where, defaultMethods, input);
     if (!entry) return;
     const key = `${Boolean(layer.opts?.sensitive)}|${Boolean(layer.opts?.strict)}`;
@@ -80,6 +81,24 @@ function buildOne(router: KoaRouterLike, input: BuildInput, shared: Map<string, 
     for (const method of layer.methods) table.add(method, layer.path, { index, entry });
   });
   return { router, tables: [...groups.values()], builtLength: stack.length };
+}
+
+/** Methods served by each string path across all its routes; undefined where a `router.all()` route serves it. */
+function methodsServedByPath(stack: readonly KoaLayerLike[]): Map<string | RegExp, string[] | undefined> {
+  const served = new Map<string | RegExp, string[] | undefined>();
+  for (const layer of stack) {
+    if (layer.methods.length === 0) continue;
+    const known = served.get(layer.path);
+    if (served.has(layer.path) && known === undefined) continue;
+    if (layer.methods.length > ALL_METHODS_THRESHOLD) {
+      served.set(layer.path, undefined);
+      continue;
+    }
+    const methods = known ?? [];
+    for (const method of layer.methods) if (!FORBIDDEN_METHODS.has(method) && !methods.includes(method)) methods.push(method);
+    served.set(layer.path, methods);
+  }
+  return served;
 }
 
 /** Routes without markers: the global options with the route's methods, compiled once per set of methods. */
