@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { StatsSnapshot } from '@polycors/demo-kit';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { demoConfigFromEnv } from './config.js';
 
 const FRONT = 'http://localhost:5173';
 const OTHER = 'https://elsewhere.example';
@@ -29,16 +29,26 @@ describe('the Fastify demo API', () => {
       headers: { origin, 'access-control-request-method': method, ...(headers ? { 'access-control-request-headers': headers } : {}) },
     });
 
-  it('answers the PATCH /form preflight itself: the auth hook never runs for it', async () => {
+  const stats = async () => (await (await fetch(`${base}/__stats`)).json()) as StatsSnapshot;
+
+  it('answers the PATCH /form preflight itself: no guard (global hook, auth hook) runs for it', async () => {
     await fetch(`${base}/__stats/reset`, { method: 'POST' });
     const response = await preflight('/form?t=1', FRONT, 'PATCH', 'authorization,content-type,x-app-version');
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(FRONT);
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
     expect(response.headers.get('access-control-max-age')).toBe('300');
-    const stats = (await (await fetch(`${base}/__stats`)).json()) as { guardRuns: number; requests: unknown[] };
-    expect(stats.guardRuns).toBe(0);
-    expect(stats.requests).toEqual([expect.objectContaining({ method: 'OPTIONS', url: '/form?t=1', preflight: true, guarded: false, status: 204 })]);
+    const seen = await stats();
+    expect(seen.guardRuns).toEqual({ global: 0, auth: 0 });
+    expect(seen.requests).toEqual([expect.objectContaining({ method: 'OPTIONS', url: '/form?t=1', preflight: true, guards: [], status: 204 })]);
+  });
+
+  it('records the guards that ran for the PATCH in /__stats', async () => {
+    await fetch(`${base}/__stats/reset`, { method: 'POST' });
+    await fetch(`${base}/form?t=2`, { method: 'PATCH', headers: { origin: FRONT, 'x-app-version': '1' } });
+    const seen = await stats();
+    expect(seen.guardRuns).toEqual({ global: 1, auth: 1 });
+    expect(seen.requests).toEqual([expect.objectContaining({ method: 'PATCH', preflight: false, authorization: false, guards: ['global', 'auth'], status: 401 })]);
   });
 
   it('sends the 401 of a PATCH without a token with its CORS headers', async () => {
@@ -90,23 +100,6 @@ describe('the Fastify demo API', () => {
     expect(warnings[0]).toContain('[origin-any-with-credentials]');
     const response = await fetch(`${base}/legacy`, { headers: { origin: FRONT } });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-  });
-
-  it('reads its settings from the environment, with local defaults', () => {
-    expect(demoConfigFromEnv({}, 3002)).toEqual({
-      port: 3002,
-      host: '127.0.0.1',
-      origins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
-      token: 'demo-token',
-      stats: false,
-    });
-    expect(demoConfigFromEnv({ PORT: '0', CORS_ORIGINS: ' https://a.example , https://b.example', DEMO_STATS: '1', DEMO_TOKEN: 'x' }, 3002)).toMatchObject({
-      port: 0,
-      origins: ['https://a.example', 'https://b.example'],
-      token: 'x',
-      stats: true,
-    });
-    expect(() => demoConfigFromEnv({ PORT: 'eighty' }, 3002)).toThrow("PORT must be a port number (0-65535), got 'eighty'");
   });
 });
 

@@ -15,11 +15,9 @@
  * Preflights are cached 300 s (`maxAge: 300`) unless a route says otherwise.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
+import { type DemoConfig, hasSessionCookie, RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
 import polycors, { type CorsLogger } from '@polycors/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import type { DemoConfig } from './config.js';
-import { hasSessionCookie, RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
 
 export interface BuildOptions {
   /** Fastify's logger (refusals are logged through request.log at warn). Default: off. */
@@ -33,11 +31,9 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
 
   // DEMO_STATS: record every request before the CORS layer, so preflights are seen too.
   const log = config.stats ? new RequestLog() : undefined;
-  const seen = new WeakMap<IncomingMessage, SeenRequest>();
   if (log) {
     app.addHook('onRequest', (request, reply, done) => {
-      const entry = log.record(request.raw, reply.raw);
-      if (entry) seen.set(request.raw, entry);
+      log.record(request.raw, reply.raw);
       done();
     });
   }
@@ -53,8 +49,17 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
     ...(options.corsLogger !== undefined ? { logger: options.corsLogger } : {}),
   });
 
+  // The "global guard" of /__stats: an onRequest hook added after polycors runs for every request polycors passes
+  // on, and never for a preflight it answered.
+  if (log) {
+    app.addHook('onRequest', (request, _reply, done) => {
+      log.guard('global', request.raw);
+      done();
+    });
+  }
+
   const requireToken = async (request: FastifyRequest, reply: FastifyReply) => {
-    log?.guard(seen.get(request.raw));
+    log?.guard('auth', request.raw);
     if (request.headers.authorization !== `Bearer ${config.token}`) {
       return reply.code(401).send({ statusCode: 401, error: 'Unauthorized', message: 'Send Authorization: Bearer <token>' });
     }

@@ -2,8 +2,8 @@
  * `node dist/main.js`: the Fastify demo API. Environment: PORT (3002), HOST, CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS,
  * LOG_LEVEL (warn: warnings and CORS refusals with their reasons).
  */
+import { demoConfigFromEnv } from '@polycors/demo-kit';
 import { buildApp } from './app.js';
-import { demoConfigFromEnv } from './config.js';
 
 const config = demoConfigFromEnv(process.env, 3002);
 const app = await buildApp(config, { logger: { level: process.env.LOG_LEVEL || 'warn' } });

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Server } from 'node:http';
-import { readFileSync } from 'node:fs';
+import type { StatsSnapshot } from '@polycors/demo-kit';
 import { buildApp } from './app.js';
-import { demoConfigFromEnv } from './config.js';
 
 const FRONT = 'http://localhost:5173';
 const OTHER = 'https://elsewhere.example';
@@ -32,16 +31,26 @@ describe('the Koa demo API', () => {
       headers: { origin, 'access-control-request-method': method, ...(headers ? { 'access-control-request-headers': headers } : {}) },
     });
 
-  it('answers the PATCH /form preflight itself: the auth hook never runs for it', async () => {
+  const stats = async () => (await (await fetch(`${base}/__stats`)).json()) as StatsSnapshot;
+
+  it('answers the PATCH /form preflight itself: no guard (global middleware, auth middleware) runs for it', async () => {
     await fetch(`${base}/__stats/reset`, { method: 'POST' });
     const response = await preflight('/form?t=1', FRONT, 'PATCH', 'authorization,content-type,x-app-version');
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(FRONT);
     expect(response.headers.get('access-control-allow-credentials')).toBe('true');
     expect(response.headers.get('access-control-max-age')).toBe('300');
-    const stats = (await (await fetch(`${base}/__stats`)).json()) as { guardRuns: number; requests: unknown[] };
-    expect(stats.guardRuns).toBe(0);
-    expect(stats.requests).toEqual([expect.objectContaining({ method: 'OPTIONS', url: '/form?t=1', preflight: true, guarded: false, status: 204 })]);
+    const seen = await stats();
+    expect(seen.guardRuns).toEqual({ global: 0, auth: 0 });
+    expect(seen.requests).toEqual([expect.objectContaining({ method: 'OPTIONS', url: '/form?t=1', preflight: true, guards: [], status: 204 })]);
+  });
+
+  it('records the guards that ran for the PATCH in /__stats', async () => {
+    await fetch(`${base}/__stats/reset`, { method: 'POST' });
+    await fetch(`${base}/form?t=2`, { method: 'PATCH', headers: { origin: FRONT, 'x-app-version': '1' } });
+    const seen = await stats();
+    expect(seen.guardRuns).toEqual({ global: 1, auth: 1 });
+    expect(seen.requests).toEqual([expect.objectContaining({ method: 'PATCH', preflight: false, authorization: false, guards: ['global', 'auth'], status: 401 })]);
   });
 
   it('sends the 401 of a PATCH without a token with its CORS headers', async () => {
@@ -97,23 +106,6 @@ describe('the Koa demo API', () => {
     const response = await fetch(`${base}/legacy`, { headers: { origin: FRONT } });
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
   });
-
-  it('reads its settings from the environment, with local defaults', () => {
-    expect(demoConfigFromEnv({}, 3003)).toEqual({
-      port: 3003,
-      host: '127.0.0.1',
-      origins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
-      token: 'demo-token',
-      stats: false,
-    });
-    expect(demoConfigFromEnv({ PORT: '0', CORS_ORIGINS: ' https://a.example , https://b.example', DEMO_STATS: '1', DEMO_TOKEN: 'x' }, 3003)).toMatchObject({
-      port: 0,
-      origins: ['https://a.example', 'https://b.example'],
-      token: 'x',
-      stats: true,
-    });
-    expect(() => demoConfigFromEnv({ PORT: 'eighty' }, 3003)).toThrow("PORT must be a port number (0-65535), got 'eighty'");
-  });
 });
 
 describe('the Koa demo API without DEMO_STATS', () => {
@@ -126,13 +118,5 @@ describe('the Koa demo API without DEMO_STATS', () => {
     const response = await fetch(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/__stats`);
     expect(response.status).toBe(404);
     await new Promise((resolve) => server.close(resolve));
-  });
-});
-
-describe('the demo contract', () => {
-  it('keeps config.ts and request-log.ts identical to the Fastify demo\'s', () => {
-    for (const file of ['config.ts', 'request-log.ts']) {
-      expect(readFileSync(new URL(file, import.meta.url), 'utf8')).toBe(readFileSync(new URL(`../../fastify-demo/src/${file}`, import.meta.url), 'utf8'));
-    }
   });
 });

@@ -15,11 +15,10 @@
  * Preflights are cached 300 s (`maxAge: 300`) unless a route says otherwise.
  */
 import { randomUUID } from 'node:crypto';
+import { type DemoConfig, hasSessionCookie, RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
 import { cors, corsRoute } from '@polycors/koa';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
-import type { DemoConfig } from './config.js';
-import { hasSessionCookie, RequestLog, SESSION_COOKIE, type SeenRequest } from './request-log.js';
 
 export interface BuildOptions {
   /** Where refusals and configuration warnings go. Default: console. */
@@ -47,16 +46,14 @@ async function readBody(ctx: Context): Promise<unknown> {
   }
 }
 
-type State = { seen?: SeenRequest };
-
-export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa<State> {
-  const app = new Koa<State>();
-  const router = new Router<State>();
+export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa {
+  const app = new Koa();
+  const router = new Router();
   const log = config.stats ? new RequestLog() : undefined;
   const logger = options.logger ?? console;
 
   const requireToken = async (ctx: Context, next: Next) => {
-    log?.guard((ctx.state as State).seen);
+    log?.guard('auth', ctx.req);
     if (ctx.get('authorization') !== `Bearer ${config.token}`) ctx.throw(401, 'Send Authorization: Bearer <token>');
     await next();
   };
@@ -110,7 +107,7 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa<St
     });
     // DEMO_STATS: record every request before the CORS layer, so preflights are seen too.
     app.use(async (ctx, next) => {
-      ctx.state.seen = log.record(ctx.req, ctx.res);
+      log.record(ctx.req, ctx.res);
       await next();
     });
   }
@@ -130,6 +127,14 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa<St
       },
     }),
   );
+  // The "global guard" of /__stats: a middleware after cors() runs for every request cors() passes on, and never for
+  // a preflight it answered.
+  if (log) {
+    app.use(async (ctx, next) => {
+      log.guard('global', ctx.req);
+      await next();
+    });
+  }
   app.use(router.routes()).use(router.allowedMethods());
   return app;
 }

@@ -1,8 +1,8 @@
 /**
  * `node dist/main.js`: the Koa demo API. Environment: PORT (3003), HOST, CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS.
  */
+import { demoConfigFromEnv } from '@polycors/demo-kit';
 import { buildApp } from './app.js';
-import { demoConfigFromEnv } from './config.js';
 
 const config = demoConfigFromEnv(process.env, 3003);
 const app = buildApp(config);
