@@ -3,23 +3,31 @@
  * conformance suite), `startDemo()` also listens; `node dist/main.js` runs it with the environment (README.md).
  */
 import 'reflect-metadata';
-import { type DynamicModule, type INestApplication, Module } from '@nestjs/common';
+import { type DynamicModule, type INestApplication, type LoggerService, Module } from '@nestjs/common';
 import { APP_GUARD, NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { RequestLog } from '@polycors/demo-kit';
 import { CorsModule } from '@polycors/nestjs';
-import { type DemoConfig, loadConfig } from './config.js';
-import { FormController, InternalController, LoginController, OptionsController, StatsController } from './controllers.js';
+import { loadConfig, type NestDemoConfig } from './config.js';
+import {
+  DraftController,
+  FeedbackController,
+  FormController,
+  InternalController,
+  LegacyController,
+  LoginController,
+  OptionsController,
+  StatsController,
+} from './controllers.js';
 import { DEMO_CONFIG, DEMO_STATS } from './demo.tokens.js';
 import { AuthGuard, CountingGuard } from './guards.js';
-import { DemoStats } from './stats.js';
 
-export { type DemoConfig, DEFAULT_ORIGINS, loadConfig } from './config.js';
-export { DemoStats, type SeenRequest } from './stats.js';
+export { type DemoAdapter, DEFAULT_PORT, loadConfig, type NestDemoConfig } from './config.js';
 
 @Module({})
 export class DemoModule {
-  static register(config: DemoConfig, stats: DemoStats): DynamicModule {
+  static register(config: NestDemoConfig, stats: RequestLog): DynamicModule {
     return {
       module: DemoModule,
       imports: [
@@ -30,7 +38,16 @@ export class DemoModule {
           maxAge: 300,
         }),
       ],
-      controllers: [OptionsController, LoginController, FormController, InternalController, ...(config.stats ? [StatsController] : [])],
+      controllers: [
+        OptionsController,
+        LoginController,
+        FormController,
+        DraftController,
+        FeedbackController,
+        InternalController,
+        LegacyController,
+        ...(config.stats ? [StatsController] : []),
+      ],
       providers: [
         { provide: DEMO_CONFIG, useValue: config },
         { provide: DEMO_STATS, useValue: stats },
@@ -43,18 +60,24 @@ export class DemoModule {
 
 export interface DemoApp {
   app: INestApplication;
-  config: DemoConfig;
-  stats: DemoStats;
+  config: NestDemoConfig;
+  /** What the server saw (recorded with DEMO_STATS=1 only; served on /__stats). */
+  stats: RequestLog;
+}
+
+export interface DemoOptions {
+  /** Nest's logger (startup warnings, CORS refusals): `false` for none. Default: Nest's console logger. */
+  logger?: false | LoggerService;
 }
 
 /** Builds (does not start) the demo. Unset fields come from the environment. */
-export async function createApp(overrides: Partial<DemoConfig> = {}, options: { logger?: false } = {}): Promise<DemoApp> {
-  const config: DemoConfig = { ...loadConfig(), ...overrides };
-  const stats = new DemoStats();
+export async function createApp(overrides: Partial<NestDemoConfig> = {}, options: DemoOptions = {}): Promise<DemoApp> {
+  const config: NestDemoConfig = { ...loadConfig(), ...overrides };
+  const stats = new RequestLog();
   const adapter = config.adapter === 'fastify' ? new FastifyAdapter() : new ExpressAdapter();
   const app = await NestFactory.create(DemoModule.register(config, stats), adapter, {
     abortOnError: false,
-    ...(options.logger === false ? { logger: false as const } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   // Every request the HTTP server receives, preflights included (DEMO_STATS=1 only).
   if (config.stats) app.getHttpServer().prependListener('request', stats.record);
@@ -68,12 +91,11 @@ export interface RunningDemo extends DemoApp {
 }
 
 /** Builds and starts the demo. */
-export async function startDemo(overrides: Partial<DemoConfig> = {}, options: { logger?: false } = {}): Promise<RunningDemo> {
+export async function startDemo(overrides: Partial<NestDemoConfig> = {}, options: DemoOptions = {}): Promise<RunningDemo> {
   const demo = await createApp(overrides, options);
-  if (demo.config.host) await demo.app.listen(demo.config.port, demo.config.host);
-  else await demo.app.listen(demo.config.port);
+  await demo.app.listen(demo.config.port, demo.config.host);
   const address = demo.app.getHttpServer().address() as { port: number };
-  const host = demo.config.host && demo.config.host !== '0.0.0.0' && demo.config.host !== '::' ? demo.config.host : 'localhost';
+  const host = demo.config.host !== '0.0.0.0' && demo.config.host !== '::' ? demo.config.host : 'localhost';
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
   return { ...demo, url, close: () => demo.app.close() };
 }

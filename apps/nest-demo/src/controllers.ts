@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, Inject, Patch, Post, Res, UseGuards } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, Inject, Patch, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { hasSessionCookie, type RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
 import { Cors } from '@polycors/nestjs';
 import { DEMO_STATS } from './demo.tokens.js';
 import { AuthGuard } from './guards.js';
-import type { DemoStats } from './stats.js';
 
 /** Public: any origin may read it, and X-List-Version too. No credentials (a `*` answer cannot carry them). */
 @Cors({ origin: '*', credentials: false, inherit: false, exposedHeaders: ['X-List-Version'] })
@@ -25,7 +25,7 @@ export class LoginController {
   login(@Res({ passthrough: true }) response: { header(name: string, value: string): unknown }) {
     // SameSite=Lax is enough: http://localhost:5173 and http://localhost:3001 are the same site (ports do not count).
     const session = randomBytes(12).toString('hex');
-    response.header('Set-Cookie', `session=${session}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`);
+    response.header('Set-Cookie', `${SESSION_COOKIE}=${session}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`);
     return { ok: true };
   }
 }
@@ -40,7 +40,7 @@ export class FormController {
   /** JSON from the front-end origins, credentials allowed (global policy). */
   @Post()
   create(@Body() body: ContactForm, @Headers('cookie') cookie?: string) {
-    return { received: { name: body?.name, message: body?.message }, session: /(?:^|;\s*)session=/.test(cookie ?? '') };
+    return { received: { name: body?.name, message: body?.message }, session: hasSessionCookie(cookie) };
   }
 
   /** Needs the bearer token and X-App-Version; its preflight is cached 300 s. */
@@ -63,11 +63,45 @@ export class InternalController {
   }
 }
 
+/** Its preflights are never cached (`maxAge: 0`): the conformance suite's control for the preflight cache. */
+@Controller('draft')
+export class DraftController {
+  @Cors({ maxAge: 0 })
+  @Put()
+  save(@Body() body: unknown) {
+    return { saved: body ?? null };
+  }
+}
+
+/** Any request header (`allowedHeaders: '*'`), no credentials; `*` never covers Authorization. */
+@Controller('feedback')
+export class FeedbackController {
+  @Cors({ allowedHeaders: '*', credentials: false })
+  @Post()
+  create(@Body() body: unknown) {
+    return { received: body ?? null };
+  }
+}
+
+/**
+ * Deliberately unsafe: `origin: '*'` with credentials, which polycors refuses at startup unless `strict: false`; with
+ * it the app starts with a warning (origin-any-with-credentials) and answers `*`, which browsers refuse for
+ * credentialed requests. The conformance suite proves they do.
+ */
+@Controller('legacy')
+export class LegacyController {
+  @Cors({ origin: '*', credentials: true, strict: false })
+  @Get()
+  legacy() {
+    return { legacy: true };
+  }
+}
+
 /** DEMO_STATS=1 only: what the server saw. Readable from any origin (no credentials), for the playground. */
 @Cors({ origin: '*', credentials: false, inherit: false })
 @Controller('__stats')
 export class StatsController {
-  constructor(@Inject(DEMO_STATS) private readonly stats: DemoStats) {}
+  constructor(@Inject(DEMO_STATS) private readonly stats: RequestLog) {}
 
   @Get()
   @Header('Cache-Control', 'no-store')

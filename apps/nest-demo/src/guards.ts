@@ -1,20 +1,24 @@
+import type { IncomingMessage } from 'node:http';
 import { type CanActivate, type ExecutionContext, Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import type { DemoConfig } from './config.js';
+import type { RequestLog } from '@polycors/demo-kit';
+import type { NestDemoConfig } from './config.js';
 import { DEMO_CONFIG, DEMO_STATS } from './demo.tokens.js';
-import type { DemoStats } from './stats.js';
 
-interface HttpRequest {
-  url?: string;
-  headers: Record<string, string | string[] | undefined>;
-}
+/** Express hands guards the Node request itself; Fastify a FastifyRequest whose `raw` is the Node request. */
+type HttpRequest = IncomingMessage & { raw?: IncomingMessage };
 
-/** Runs for every routed request (APP_GUARD) and only counts, so the stats show that preflights never reach guards. */
+const nodeRequest = (context: ExecutionContext): HttpRequest => {
+  const request = context.switchToHttp().getRequest<HttpRequest>();
+  return request.raw ?? request;
+};
+
+/** Runs for every routed request (APP_GUARD) and only counts, so /__stats shows that preflights never reach guards. */
 @Injectable()
 export class CountingGuard implements CanActivate {
-  constructor(@Inject(DEMO_STATS) private readonly stats: DemoStats) {}
+  constructor(@Inject(DEMO_STATS) private readonly stats: RequestLog) {}
 
   canActivate(context: ExecutionContext): boolean {
-    this.stats.countGuard('global', context.switchToHttp().getRequest<HttpRequest>().url);
+    this.stats.guard('global', nodeRequest(context));
     return true;
   }
 }
@@ -23,13 +27,13 @@ export class CountingGuard implements CanActivate {
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
-    @Inject(DEMO_CONFIG) private readonly config: DemoConfig,
-    @Inject(DEMO_STATS) private readonly stats: DemoStats,
+    @Inject(DEMO_CONFIG) private readonly config: NestDemoConfig,
+    @Inject(DEMO_STATS) private readonly stats: RequestLog,
   ) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const request = context.switchToHttp().getRequest<HttpRequest>();
-    this.stats.countGuard('auth', request.url);
+    const request = nodeRequest(context);
+    this.stats.guard('auth', request);
     if (request.headers.authorization !== `Bearer ${this.config.token}`) {
       throw new UnauthorizedException('Authorization: Bearer <token> required');
     }

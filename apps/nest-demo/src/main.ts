@@ -1,4 +1,4 @@
-/** `node dist/main.js`: PORT (3001), HOST (all interfaces), CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS=1, NEST_ADAPTER. */
+/** `node dist/main.js`: the environment of @polycors/demo-kit (PORT 3001, HOST 127.0.0.1, CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS) and NEST_ADAPTER. */
 import { startDemo } from './app.js';
 
 const demo = await startDemo();

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { LoggerService } from '@nestjs/common';
+import type { StatsSnapshot } from '@polycors/demo-kit';
 import { type RunningDemo, loadConfig, startDemo } from '../src/app.js';
 
 const FRONT = 'http://localhost:5173';
@@ -10,10 +12,10 @@ async function send(url: string, init: { method?: string; headers?: Record<strin
 }
 
 describe('the environment contract', () => {
-  it('defaults to port 3001, the playground origins, demo-token, Express and no stats', () => {
+  it('defaults to port 3001, 127.0.0.1, the playground origins, demo-token, Express and no stats', () => {
     expect(loadConfig({})).toEqual({
       port: 3001,
-      host: undefined,
+      host: '127.0.0.1',
       origins: ['http://localhost:5173', 'http://127.0.0.1:5173'],
       token: 'demo-token',
       stats: false,
@@ -31,11 +33,19 @@ describe('the environment contract', () => {
   });
 });
 
+/** Collects what Nest logs at warn and above (startup warnings, CORS refusals). */
+function collectingLogger(): LoggerService & { warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, log() {}, error: (message: unknown) => warnings.push(String(message)), warn: (message: unknown) => warnings.push(String(message)) };
+}
+
 describe.each(['express', 'fastify'] as const)('the contact-form API on %s', (adapter) => {
   let demo: RunningDemo;
+  const logger = collectingLogger();
   beforeAll(async () => {
-    demo = await startDemo({ adapter, port: 0, host: '127.0.0.1', stats: true, origins: [FRONT], token: 'secret' }, { logger: false });
+    demo = await startDemo({ adapter, port: 0, host: '127.0.0.1', stats: true, origins: [FRONT], token: 'secret' }, { logger });
   });
+  const stats = async () => JSON.parse((await send(`${demo.url}/__stats`)).body) as StatsSnapshot;
   afterAll(() => demo.close());
   beforeEach(async () => {
     await send(`${demo.url}/__stats/reset`, { method: 'POST' });
@@ -86,13 +96,12 @@ describe.each(['express', 'fastify'] as const)('the contact-form API on %s', (ad
     expect(missingVersion.status).toBe(400);
     expect(missingVersion.header('access-control-allow-origin')).toBe(FRONT);
 
-    const stats = JSON.parse((await send(`${demo.url}/__stats`)).body);
-    expect(stats.guardRuns).toEqual({ global: 3, auth: 3 });
-    const seen = stats.requests.filter((request: { url: string }) => request.url === '/form?run=1');
-    expect(seen.map((request: { method: string; preflight: boolean; status: number }) => [request.method, request.preflight, request.status])).toEqual([
-      ['OPTIONS', true, 204],
-      ['PATCH', false, 401],
-      ['PATCH', false, 200],
+    const seen = await stats();
+    expect(seen.guardRuns).toEqual({ global: 3, auth: 3 });
+    expect(seen.requests.filter((request) => request.url === '/form?run=1').map((request) => [request.method, request.preflight, request.guards, request.status])).toEqual([
+      ['OPTIONS', true, [], 204],
+      ['PATCH', false, ['global', 'auth'], 401],
+      ['PATCH', false, ['global', 'auth'], 200],
     ]);
   });
 
@@ -100,8 +109,7 @@ describe.each(['express', 'fastify'] as const)('the contact-form API on %s', (ad
     const pre = await send(`${demo.url}/form`, { method: 'OPTIONS', headers: { origin: UNTRUSTED, 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization' } });
     expect(pre.status).toBe(403);
     expect(pre.header('access-control-allow-origin')).toBeNull();
-    const stats = JSON.parse((await send(`${demo.url}/__stats`, { headers: { origin: FRONT } })).body);
-    expect(stats.guardRuns).toEqual({ global: 0, auth: 0 });
+    expect((await stats()).guardRuns).toEqual({ global: 0, auth: 0 });
   });
 
   it('keeps GET /internal same-origin only (@Cors(false))', async () => {
@@ -112,6 +120,41 @@ describe.each(['express', 'fastify'] as const)('the contact-form API on %s', (ad
 
   it('lets the playground read /__stats from its origin', async () => {
     const reply = await send(`${demo.url}/__stats`, { headers: { origin: FRONT } });
+    expect(reply.header('access-control-allow-origin')).toBe('*');
+  });
+
+  it('serves PUT /draft with preflights that are never cached (maxAge: 0)', async () => {
+    const pre = await send(`${demo.url}/draft`, { method: 'OPTIONS', headers: { origin: FRONT, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' } });
+    expect(pre.status).toBe(204);
+    expect(pre.header('access-control-max-age')).toBe('0');
+    expect(pre.header('access-control-allow-credentials')).toBe('true');
+    const put = await send(`${demo.url}/draft`, { method: 'PUT', headers: { origin: FRONT, 'content-type': 'application/json' }, body: '{"draft":"x"}' });
+    expect(put.status).toBe(200);
+    expect(JSON.parse(put.body)).toEqual({ saved: { draft: 'x' } });
+  });
+
+  it('allows any request header but Authorization on POST /feedback (allowedHeaders: *), without credentials', async () => {
+    const pre = await send(`${demo.url}/feedback`, { method: 'OPTIONS', headers: { origin: FRONT, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,x-anything' } });
+    expect(pre.status).toBe(204);
+    expect(pre.header('access-control-allow-origin')).toBe(FRONT);
+    expect(pre.header('access-control-allow-headers')).toBe('*');
+    expect(pre.header('access-control-allow-credentials')).toBeNull();
+    const withAuthorization = await send(`${demo.url}/feedback`, {
+      method: 'OPTIONS',
+      headers: { origin: FRONT, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
+    });
+    expect(withAuthorization.status).toBe(403);
+    const post = await send(`${demo.url}/feedback`, { method: 'POST', headers: { origin: FRONT, 'content-type': 'application/json' }, body: '{"stars":5}' });
+    expect(post.status).toBe(201);
+    expect(JSON.parse(post.body)).toEqual({ received: { stars: 5 } });
+  });
+
+  it('starts with a warning for the deliberately unsafe GET /legacy (strict: false), and answers it with *', async () => {
+    const legacy = logger.warnings.filter((message) => message.includes('/legacy'));
+    expect(legacy).toEqual([expect.stringContaining('origin-any-with-credentials')]);
+    expect(legacy[0]).toContain('LegacyController.legacy (GET /legacy)');
+    const reply = await send(`${demo.url}/legacy`, { headers: { origin: FRONT } });
+    expect(reply.status).toBe(200);
     expect(reply.header('access-control-allow-origin')).toBe('*');
   });
 });
