@@ -102,8 +102,8 @@ export const SCENARIOS = [
 ];
 
 /**
- * What the server saw for one run, from its `/__stats` endpoint.
- * @typedef {{ method: string, url: string, preflight?: boolean, cookie?: boolean, status?: number }} SeenRequest
+ * What the server saw for one run, from its `/__stats` endpoint (the format of apps/demo-kit, shared by the demos).
+ * @typedef {{ method: string, url: string, preflight: boolean, cookie: boolean, authorization: boolean, guards: string[], status?: number }} SeenRequest
  */
 
 /**
@@ -125,9 +125,10 @@ export function judge(scenario, result, seen) {
   }
   let preflight;
   if (seen !== undefined) {
-    preflight = seen.some((request) => request.method === 'OPTIONS');
+    preflight = seen.some((request) => request.preflight);
     if (preflight !== expect.preflight) notes.push(preflight ? 'a preflight was sent, none expected' : 'no preflight was sent, one expected');
-    const actual = seen.filter((request) => request.method !== 'OPTIONS');
+    if (seen.some((request) => request.preflight && request.guards.length > 0)) notes.push('a guard ran for the preflight');
+    const actual = seen.filter((request) => !request.preflight);
     if (expect.actualSent === false && actual.length > 0) notes.push(`the browser sent the ${actual[0].method} although the preflight failed`);
     if (expect.cookie !== undefined) {
       const cookie = actual.some((request) => request.cookie === true);

@@ -1,27 +1,11 @@
 /**
  * The demo APIs the suite drives: the same contact-form API on NestJS (both adapters), Fastify and Koa.
  * Each demo is started from its build (`apps/<app>/dist/main.js`) with the shared environment contract:
- * PORT, HOST, CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS=1 (and NEST_ADAPTER for the Nest demo).
+ * PORT, HOST, CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS=1 (and NEST_ADAPTER for the Nest demo). They serve the same
+ * routes (GET /options, POST /login, POST /form, PATCH /form, PUT /draft, POST /feedback, GET /internal, GET /legacy),
+ * so every case runs on every demo.
  */
 import { fileURLToPath } from 'node:url';
-
-/** Routes beyond the core story that some cases need; a demo lists the ones it serves. */
-export interface OptionalRoutes {
-  /** A route with CORS switched off (`@Cors(false)`, `config: { cors: false }`, `corsRoute(false)`), GET. */
-  disabled?: string;
-  /** A route built with `strict: false` from an unsafe config (`origin: '*'` with credentials), GET. */
-  misconfigured?: string;
-  /** A preflighted route whose preflight answer says `Access-Control-Max-Age: 0` (the cache control), PUT with JSON. */
-  noCache?: string;
-  /** A route allowing any request header with `allowedHeaders: '*'` (no credentials), POST. */
-  wildcardHeaders?: string;
-}
-
-/** What a demo's /__stats records beyond method, URL, cookie and status. */
-export interface StatsDetail {
-  /** Access-Control-Request-Method/-Headers of each preflight, and whether Authorization came. */
-  corsRequestHeaders: boolean;
-}
 
 export interface TargetSpec {
   id: string;
@@ -30,8 +14,6 @@ export interface TargetSpec {
   /** Absolute path of the built entry point. */
   script: string;
   env?: Record<string, string>;
-  routes: OptionalRoutes;
-  stats: StatsDetail;
 }
 
 const root = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -43,8 +25,6 @@ export const TARGETS: readonly TargetSpec[] = Object.freeze([
     framework: 'NestJS',
     script: root('apps/nest-demo/dist/main.js'),
     env: { NEST_ADAPTER: 'express' },
-    routes: { disabled: '/internal' },
-    stats: { corsRequestHeaders: false },
   },
   {
     id: 'nest-fastify',
@@ -52,24 +32,18 @@ export const TARGETS: readonly TargetSpec[] = Object.freeze([
     framework: 'NestJS',
     script: root('apps/nest-demo/dist/main.js'),
     env: { NEST_ADAPTER: 'fastify' },
-    routes: { disabled: '/internal' },
-    stats: { corsRequestHeaders: false },
   },
   {
     id: 'fastify',
     label: 'Fastify',
     framework: 'Fastify',
     script: root('apps/fastify-demo/dist/main.js'),
-    routes: { disabled: '/internal', misconfigured: '/legacy', noCache: '/draft', wildcardHeaders: '/feedback' },
-    stats: { corsRequestHeaders: true },
   },
   {
     id: 'koa',
     label: 'Koa',
     framework: 'Koa',
     script: root('apps/koa-demo/dist/main.js'),
-    routes: { disabled: '/internal', misconfigured: '/legacy', noCache: '/draft', wildcardHeaders: '/feedback' },
-    stats: { corsRequestHeaders: true },
   },
 ]);
 
