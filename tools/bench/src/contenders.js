@@ -2,13 +2,18 @@
  * Frameworks and their contenders. `role` says how a contender is compared: the ceiling (`none`), the incumbent
  * (what users of that framework run today), and polycors. Express has no polycors adapter: polycors reaches
  * Express through Nest's express adapter.
+ * Each framework also runs a second, identical no-CORS process on the first workload (`control`): the spread
+ * between two identical servers in the same run is the noise floor every other ratio should be read against.
  */
+const control = { id: 'none (2nd process)', role: 'control', server: 'none', workloads: ['actual'] };
+
 export const FRAMEWORKS = Object.freeze([
   {
     id: 'express',
     title: 'Express 5',
     contenders: [
       { id: 'none', role: 'none' },
+      control,
       { id: 'cors', role: 'incumbent' },
     ],
   },
@@ -17,6 +22,7 @@ export const FRAMEWORKS = Object.freeze([
     title: 'Fastify 5',
     contenders: [
       { id: 'none', role: 'none' },
+      control,
       { id: '@fastify/cors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/fastify' },
     ],
@@ -26,6 +32,7 @@ export const FRAMEWORKS = Object.freeze([
     title: 'Koa 3 + @koa/router',
     contenders: [
       { id: 'none', role: 'none' },
+      control,
       { id: '@koa/cors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/koa' },
     ],
@@ -35,6 +42,7 @@ export const FRAMEWORKS = Object.freeze([
     title: 'NestJS 12 (express adapter)',
     contenders: [
       { id: 'none', role: 'none' },
+      control,
       { id: 'enableCors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/nestjs' },
     ],
@@ -44,6 +52,7 @@ export const FRAMEWORKS = Object.freeze([
     title: 'NestJS 12 (fastify adapter)',
     contenders: [
       { id: 'none', role: 'none' },
+      control,
       { id: 'enableCors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/nestjs' },
     ],

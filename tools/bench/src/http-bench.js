@@ -10,10 +10,27 @@ import { BODY_TEXT, METHODS, ALLOWED_HEADERS } from './workloads.js';
 
 const ENTRY = fileURLToPath(new URL('./server-entry.js', import.meta.url));
 
-/** Starts one contender (both allowlists) in its own process. Resolves `{ ports, stop }` or `{ error }`. */
-export function startServer(framework, contender, { timeoutMs = 60_000 } = {}) {
+/**
+ * Starts a contender: one process per allowlist (`none` has no configuration: one process serves both).
+ * Resolves `{ ports: { small, large }, cpus: { small, large }, stop }` or `{ error }`.
+ */
+export async function startContender(framework, contender) {
+  const server = contender.server ?? contender.id;
+  const small = startServer(framework, server, 'small');
+  const large = contender.role === 'none' || contender.role === 'control' ? small : startServer(framework, server, 'large');
+  const [a, b] = await Promise.all([small, large]);
+  const stop = () => Promise.all([a.stop?.(), b.stop?.()]);
+  if (a.error || b.error) {
+    await stop();
+    return { error: a.error ?? b.error };
+  }
+  return { ports: { small: a.port, large: b.port }, cpus: { small: a.cpu, large: b.cpu }, stop };
+}
+
+/** Starts one contender with one allowlist in its own process. Resolves `{ port, cpu, stop }` or `{ error }`. */
+export function startServer(framework, contender, allowlist, { timeoutMs = 60_000 } = {}) {
   return new Promise((resolve) => {
-    const child = fork(ENTRY, [framework, contender], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = fork(ENTRY, [framework, contender, allowlist], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
       if (stderr.length < 4000) stderr += chunk;
@@ -31,7 +48,7 @@ export function startServer(framework, contender, { timeoutMs = 60_000 } = {}) {
     }, timeoutMs);
     child.once('message', (message) => {
       clearTimeout(timer);
-      if (message.ready) resolve({ ports: message.ready, pid: child.pid, stop, cpu: () => cpuOf(child) });
+      if (message.ready) resolve({ port: message.ready, pid: child.pid, stop, cpu: () => cpuOf(child) });
       else {
         stop();
         resolve({ error: firstLines(message.error) });

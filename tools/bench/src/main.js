@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildPackages } from './build.js';
 import { FRAMEWORKS } from './contenders.js';
-import { checkAnswers, runWorkload, startServer } from './http-bench.js';
+import { checkAnswers, runWorkload, startContender } from './http-bench.js';
 import { renderMarkdown, summarise } from './report.js';
 import { WORKLOADS } from './workloads.js';
 
@@ -36,8 +36,10 @@ function parseArgs(argv) {
     else if (arg.startsWith('--only=')) args.only = arg.slice(7).split(',');
     else if (arg.startsWith('--workloads=')) args.workloads = arg.slice(12).split(',');
     else if (arg.startsWith('--out=')) args.out = arg.slice(6);
+    else if (arg.startsWith('--rounds=')) args.rounds = Number(arg.slice(9));
+    else if (arg.startsWith('--duration=')) args.duration = Number(arg.slice(11));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--only=express,fastify,koa,nest-express,nest-fastify] [--workloads=actual,preflight,refused,large] [--no-http] [--no-micro] [--no-build] [--out=name]');
+      console.log('npm run bench -- [--quick] [--only=express,fastify,koa,nest-express,nest-fastify] [--workloads=actual,preflight,refused,large] [--no-http] [--no-micro] [--no-build] [--rounds=N] [--duration=seconds] [--out=name]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -69,7 +71,7 @@ async function runHttp(frameworks, workloads, profile, log) {
   const results = [];
   for (const framework of frameworks) {
     log(`\n${framework.title}`);
-    const started = await Promise.all(framework.contenders.map(async (contender) => ({ contender, server: await startServer(framework.id, contender.id) })));
+    const started = await Promise.all(framework.contenders.map(async (contender) => ({ contender, server: await startContender(framework.id, contender) })));
     const frameworkResult = { framework: framework.id, title: framework.title, unavailable: {}, workloads: [] };
     const live = [];
     for (const { contender, server } of started) {
@@ -83,10 +85,11 @@ async function runHttp(frameworks, workloads, profile, log) {
         // Without CORS there is no preflight to answer (the route 404s), so the ceiling is not measured for it.
         const entries = live
           .filter(({ contender }) => !(workload.expect.preflight && contender.role === 'none'))
-          .map(({ contender, server }) => ({ contender: contender.id, role: contender.role, port: server.ports[workload.allowlist], cpu: server.cpu }));
+          .filter(({ contender }) => !contender.workloads || contender.workloads.includes(workload.id))
+          .map(({ contender, server }) => ({ contender: contender.id, role: contender.role, port: server.ports[workload.allowlist], cpu: server.cpus[workload.allowlist] }));
         const checks = {};
         for (const entry of entries) {
-          if (entry.role === 'none') continue;
+          if (entry.role === 'none' || entry.role === 'control') continue;
           checks[entry.contender] = await checkAnswers(entry.port, workload);
           if (!checks[entry.contender].ok) log(`  ${workload.id}: ${entry.contender} answers differently: ${checks[entry.contender].problems.join('; ')}`);
         }
@@ -109,7 +112,9 @@ async function runHttp(frameworks, workloads, profile, log) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const profileName = args.quick ? 'quick' : 'full';
-  const profile = PROFILES[profileName];
+  const profile = { ...PROFILES[profileName] };
+  if (args.rounds) profile.rounds = args.rounds;
+  if (args.duration) profile.duration = args.duration;
   const command = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const env = environment(command);
   const log = (line) => console.log(line);
@@ -139,7 +144,7 @@ async function main() {
   mkdirSync(RESULTS, { recursive: true });
   writeFileSync(path.join(RESULTS, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = renderMarkdown(report);
-  const markdownPath = !args.quick && !args.out && !args.only && !args.workloads && args.http && args.micro ? path.join(ROOT, 'BENCHMARKS.md') : path.join(RESULTS, `${name}.md`);
+  const markdownPath = !args.quick && !args.out && !args.only && !args.workloads && !args.rounds && !args.duration && args.http && args.micro ? path.join(ROOT, 'BENCHMARKS.md') : path.join(RESULTS, `${name}.md`);
   writeFileSync(markdownPath, markdown);
   log(`\n${report.summary.lines.join('\n')}`);
   log(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS, `${name}.json`))} and ${path.relative(process.cwd(), markdownPath)} in ${env.seconds} s`);

@@ -33,10 +33,15 @@ export function summarise(report) {
         polycorsVsNone: ratio(polycors, none),
         polycorsVsNoneCpu: cpuRatio(polycors, none),
         incumbentVsNone: ratio(incumbent, none),
+        controlVsNone: ratio(byRole(workload.contenders, 'control'), none),
         mismatches: workload.contenders.filter((c) => c.check && !c.check.ok).map((c) => c.contender),
       });
     }
   }
+  // The noise floor of a framework: how far apart two identical no-CORS processes came out in this run.
+  const noise = {};
+  for (const row of rows) if (row.controlVsNone !== undefined) noise[row.framework] = Math.abs(1 - row.controlVsNone);
+  const tie = (r) => (noise[r.framework] !== undefined && 1 - r.polycorsVsIncumbent <= noise[r.framework] ? ' (within the noise floor)' : '');
   const find = (framework, workload) => rows.find((r) => r.framework === framework && r.workload === workload);
   const targets = [];
   const frameworksWithPolycors = report.http.filter((f) => f.workloads.some((w) => byRole(w.contenders, 'polycors')));
@@ -45,7 +50,7 @@ export function summarise(report) {
   targets.push({
     target: 'polycors ≥ incumbent on every workload and framework (throughput ratio ≥ 1.00)',
     met: vsIncumbent.length > 0 && vsIncumbent.every((r) => r.polycorsVsIncumbent >= 1),
-    detail: vsIncumbent.filter((r) => r.polycorsVsIncumbent < 1).map((r) => `${r.framework}/${r.workload} ${fmtRatio(r.polycorsVsIncumbent)}`).join(', ') || `all ${vsIncumbent.length} ≥ 1.00`,
+    detail: vsIncumbent.filter((r) => r.polycorsVsIncumbent < 1).map((r) => `${r.framework}/${r.workload} ${fmtRatio(r.polycorsVsIncumbent)}${tie(r)}`).join(', ') || `all ${vsIncumbent.length} ≥ 1.00`,
   });
   const beats = vsIncumbent.filter((r) => r.workload === 'preflight' || r.workload === 'large');
   targets.push({
@@ -80,14 +85,14 @@ export function summarise(report) {
   });
   for (const t of targets) if (t.detail === '' || t.detail === 'all 0 ≥ 1.00') (t.met = undefined), (t.detail = '');
 
-  const lines = ['Targets:'];
+  const lines = [`Noise floor (second no-CORS process vs first): ${Object.entries(noise).map(([f, n]) => `${f} ${(n * 100).toFixed(1)}%`).join(', ') || 'not measured'}`, 'Targets:'];
   for (const t of targets) lines.push(`  ${t.met === true ? 'MET    ' : t.met === false ? 'MISSED ' : 'NOT RUN'} ${t.target}: ${t.detail || 'not measured'}`);
-  return { rows, targets, lines };
+  return { rows, targets, noise, lines };
 }
 
 function headlineTable(report) {
   const workloads = WORKLOADS.filter((w) => report.http.some((f) => f.workloads.some((x) => x.workload === w.id)));
-  const out = [`| Framework (incumbent) | ${workloads.map((w) => w.title).join(' | ')} |`, `|---|${workloads.map(() => '---:').join('|')}|`];
+  const out = [`| Framework (incumbent) | ${workloads.map((w) => w.title).join(' | ')} | Noise floor |`, `|---|${workloads.map(() => '---:').join('|')}|---:|`];
   for (const framework of report.http) {
     const incumbent = framework.workloads.flatMap((w) => w.contenders).find((c) => c.role === 'incumbent')?.contender;
     const cells = workloads.map((w) => {
@@ -95,7 +100,8 @@ function headlineTable(report) {
       if (!row || row.polycorsVsIncumbent === undefined) return framework.unavailable.polycors ? 'n/a' : '—';
       return `**${fmtRatio(row.polycorsVsIncumbent)}** (${fmtRatio(row.polycorsVsNone)})`;
     });
-    out.push(`| ${framework.title} (\`${incumbent}\`) | ${cells.join(' | ')} |`);
+    const noise = report.summary.noise[framework.framework];
+    out.push(`| ${framework.title} (\`${incumbent}\`) | ${cells.join(' | ')} | ${noise === undefined ? '—' : `±${(noise * 100).toFixed(1)}%`} |`);
   }
   return out.join('\n');
 }
@@ -153,6 +159,8 @@ export function renderMarkdown(report) {
     '',
     headlineTable(report),
     '',
+    'Noise floor: how far apart two identical no-CORS server processes came out on the first workload in this same run. A ratio closer to 1.00 than that is a tie.',
+    '',
     '## Targets (issue 7)',
     '',
     ...report.summary.targets.map((t) => `- ${t.met === true ? '✅' : t.met === false ? '❌' : '⬜'} ${t.target} — ${t.detail || 'not measured'}`),
@@ -169,7 +177,7 @@ export function renderMarkdown(report) {
       '',
       microTable(report.micro),
       '',
-      'Over HTTP a 1 MiB header never reaches any CORS code: Node\'s default 16 KiB header limit answers `431` first. The in-process figures show what polycors does if a larger header limit lets it through: it refuses from the length alone (`maxRequestHeadersLength`, default 4096), without scanning the value. The 64 KiB row is the most a configuration can make it parse.',
+      'Over HTTP a 1 MiB header never reaches any CORS code: Node\'s default 16 KiB header limit answers `431` first. The in-process figures show what polycors does if a larger header limit lets it through: it refuses from the length alone (`maxRequestHeadersLength`, default 4096), without scanning the value. The 4 KiB row is the longest value it parses by default (every name checked against the allowlist), the 64 KiB row the most a configuration can make it parse.',
       '',
     );
   }

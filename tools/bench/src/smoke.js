@@ -6,13 +6,14 @@
  */
 import autocannon from 'autocannon';
 import { FRAMEWORKS } from './contenders.js';
-import { checkAnswers, startServer } from './http-bench.js';
+import { checkAnswers, startContender } from './http-bench.js';
 import { WORKLOADS } from './workloads.js';
 
 const failures = [];
 const started = performance.now();
 for (const framework of FRAMEWORKS) {
-  const servers = await Promise.all(framework.contenders.map(async (contender) => ({ contender, server: await startServer(framework.id, contender.id) })));
+  const contenders = framework.contenders.filter((contender) => contender.role !== 'control');
+  const servers = await Promise.all(contenders.map(async (contender) => ({ contender, server: await startContender(framework.id, contender) })));
   try {
     for (const { contender, server } of servers) {
       const name = `${framework.id} / ${contender.id}`;
