@@ -6,7 +6,7 @@
  * tools/bench/results/latest.json; --quick writes tools/bench/results/quick.{md,json} and leaves those alone.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,7 @@ function parseArgs(argv) {
     if (arg === '--quick') args.quick = true;
     else if (arg === '--no-http') args.http = false;
     else if (arg === '--no-build') args.build = false;
+    else if (arg === '--report-only') args.reportOnly = true;
     else if (arg === '--no-micro') args.micro = false;
     else if (arg.startsWith('--only=')) args.only = arg.slice(7).split(',');
     else if (arg.startsWith('--workloads=')) args.workloads = arg.slice(12).split(',');
@@ -39,7 +40,7 @@ function parseArgs(argv) {
     else if (arg.startsWith('--rounds=')) args.rounds = Number(arg.slice(9));
     else if (arg.startsWith('--duration=')) args.duration = Number(arg.slice(11));
     else if (arg === '--help' || arg === '-h') {
-      console.log('npm run bench -- [--quick] [--only=express,fastify,koa,nest-express,nest-fastify] [--workloads=actual,preflight,refused,large] [--no-http] [--no-micro] [--no-build] [--rounds=N] [--duration=seconds] [--out=name]');
+      console.log('npm run bench -- [--quick] [--only=express,fastify,koa,nest-express,nest-fastify] [--workloads=actual,preflight,refused,large] [--no-http] [--no-micro] [--no-build] [--report-only] [--rounds=N] [--duration=seconds] [--out=name]');
       process.exit(0);
     } else throw new Error(`unknown argument ${arg} (try --help)`);
   }
@@ -111,6 +112,14 @@ async function runHttp(frameworks, workloads, profile, log) {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
+  if (args.reportOnly) {
+    // Re-render BENCHMARKS.md from the last full run (after editing NOTES.md or the report code).
+    const report = JSON.parse(readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+    report.summary = summarise(report);
+    writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), renderMarkdown(report));
+    console.log('Rewrote BENCHMARKS.md from results/latest.json');
+    return;
+  }
   const profileName = args.quick ? 'quick' : 'full';
   const profile = { ...PROFILES[profileName] };
   if (args.rounds) profile.rounds = args.rounds;

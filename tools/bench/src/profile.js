@@ -19,13 +19,13 @@ const workload = WORKLOADS.find((w) => w.id === workloadId);
 const dir = fileURLToPath(new URL(`../results/profiles/${framework}-${contender.replace(/\W+/g, '_')}-${workloadId}-${Date.now()}/`, import.meta.url));
 mkdirSync(dir, { recursive: true });
 
-const child = fork(fileURLToPath(new URL('./server-entry.js', import.meta.url)), [framework, contender], {
+const child = fork(fileURLToPath(new URL('./server-entry.js', import.meta.url)), [framework, contender, workload.allowlist], {
   execArgv: ['--cpu-prof', `--cpu-prof-dir=${dir}`],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
 });
 const ready = await new Promise((resolve) => child.once('message', resolve));
 if (!ready.ready) throw new Error(ready.error);
-const port = ready.ready[workload.allowlist];
+const port = ready.ready;
 await autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration: 1, requests: workload.requests });
 const result = await autocannon({ url: `http://127.0.0.1:${port}`, connections: 10, duration: Number(seconds), requests: workload.requests });
 console.log(`${Math.round(result.requests.total / result.duration)} req/s`);
