@@ -3,9 +3,12 @@
  * (what users of that framework run today), and polycors. Express has no polycors adapter: polycors reaches
  * Express through Nest's express adapter.
  * Each framework also runs a second, identical no-CORS process on the first workload (`control`): the spread
- * between two identical servers in the same run is the noise floor every other ratio should be read against.
+ * between two identical servers in the same run is the noise floor every other ratio should be read against;
+ * and `headers only` (role `floor`), which sets an allowed request's CORS headers without checking anything.
  */
 const control = { id: 'none (2nd process)', role: 'control', server: 'none', workloads: ['actual'] };
+/** The three CORS headers of an allowed request, set with no check at all: the floor for any CORS library. */
+const headersOnly = { id: 'headers only', role: 'floor', workloads: ['actual'] };
 
 export const FRAMEWORKS = Object.freeze([
   {
@@ -14,6 +17,7 @@ export const FRAMEWORKS = Object.freeze([
     contenders: [
       { id: 'none', role: 'none' },
       control,
+      headersOnly,
       { id: 'cors', role: 'incumbent' },
     ],
   },
@@ -23,6 +27,7 @@ export const FRAMEWORKS = Object.freeze([
     contenders: [
       { id: 'none', role: 'none' },
       control,
+      headersOnly,
       { id: '@fastify/cors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/fastify' },
     ],
@@ -33,6 +38,7 @@ export const FRAMEWORKS = Object.freeze([
     contenders: [
       { id: 'none', role: 'none' },
       control,
+      headersOnly,
       { id: '@koa/cors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/koa' },
     ],
@@ -43,6 +49,7 @@ export const FRAMEWORKS = Object.freeze([
     contenders: [
       { id: 'none', role: 'none' },
       control,
+      headersOnly,
       { id: 'enableCors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/nestjs' },
     ],
@@ -53,6 +60,7 @@ export const FRAMEWORKS = Object.freeze([
     contenders: [
       { id: 'none', role: 'none' },
       control,
+      headersOnly,
       { id: 'enableCors', role: 'incumbent' },
       { id: 'polycors', role: 'polycors', package: '@polycors/nestjs' },
     ],

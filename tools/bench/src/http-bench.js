@@ -17,7 +17,7 @@ const ENTRY = fileURLToPath(new URL('./server-entry.js', import.meta.url));
 export async function startContender(framework, contender) {
   const server = contender.server ?? contender.id;
   const small = startServer(framework, server, 'small');
-  const large = contender.role === 'none' || contender.role === 'control' ? small : startServer(framework, server, 'large');
+  const large = contender.role === 'none' || contender.role === 'control' || contender.role === 'floor' ? small : startServer(framework, server, 'large');
   const [a, b] = await Promise.all([small, large]);
   const stop = () => Promise.all([a.stop?.(), b.stop?.()]);
   if (a.error || b.error) {

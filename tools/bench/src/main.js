@@ -21,7 +21,7 @@ const RESULTS = fileURLToPath(new URL('../results/', import.meta.url));
 
 const PROFILES = {
   // about 10 minutes on 2 cores
-  full: { warmup: 1, duration: 2, rounds: 5, connections: 10, micro: { time: 500, warmupTime: 100 } },
+  full: { warmup: 1, duration: 1.5, rounds: 7, connections: 10, micro: { time: 500, warmupTime: 100 } },
   // under 2 minutes
   quick: { warmup: 0.25, duration: 0.4, rounds: 2, connections: 10, micro: { time: 60, warmupTime: 15 } },
 };

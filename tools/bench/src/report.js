@@ -34,6 +34,8 @@ export function summarise(report) {
         polycorsVsNoneCpu: cpuRatio(polycors, none),
         incumbentVsNone: ratio(incumbent, none),
         controlVsNone: ratio(byRole(workload.contenders, 'control'), none),
+        floorVsNone: ratio(byRole(workload.contenders, 'floor'), none),
+        polycorsVsFloor: ratio(polycors, byRole(workload.contenders, 'floor')),
         mismatches: workload.contenders.filter((c) => c.check && !c.check.ok).map((c) => c.contender),
       });
     }
@@ -62,18 +64,23 @@ export function summarise(report) {
   targets.push({
     target: 'allowed actual requests reach ≥ 95% of no-CORS throughput',
     met: ceiling.length > 0 && ceiling.every((r) => r.polycorsVsNone >= 0.95),
-    detail: ceiling.map((r) => `${r.framework} ${(r.polycorsVsNone * 100).toFixed(0)}%`).join(', '),
+    detail: ceiling
+      .map((r) => `${r.framework} ${(r.polycorsVsNone * 100).toFixed(0)}%${r.floorVsNone !== undefined ? ` (the three headers alone, set without any check: ${(r.floorVsNone * 100).toFixed(0)}%)` : ''}`)
+      .join(', '),
   });
+  // Throughput drifts between workloads on a shared machine (the no-CORS server itself moves by more than 10% from
+  // one workload to the next), so the cost of the large list is read against the no-CORS server measured beside it:
+  // (polycors / no CORS with 3 origins) / (polycors / no CORS with 10,000 origins) - 1.
   const allowlistCost = [];
   for (const framework of report.http) {
-    const small = framework.workloads.find((w) => w.workload === 'actual');
-    const large = framework.workloads.find((w) => w.workload === 'large');
-    const a = small && byRole(small.contenders, 'polycors');
-    const b = large && byRole(large.contenders, 'polycors');
-    if (a && b) allowlistCost.push({ framework: framework.framework, cost: a.rps / b.rps - 1 });
+    const small = find(framework.framework, 'actual');
+    const large = find(framework.framework, 'large');
+    if (small?.polycorsVsNone !== undefined && large?.polycorsVsNone !== undefined) {
+      allowlistCost.push({ framework: framework.framework, cost: small.polycorsVsNone / large.polycorsVsNone - 1 });
+    }
   }
   targets.push({
-    target: 'the 10,000-origin allowlist costs ≤ 10% over the 3-origin one (polycors throughput)',
+    target: 'the 10,000-origin allowlist costs ≤ 10% over the 3-origin one (polycors throughput, each against the no-CORS server measured beside it)',
     met: allowlistCost.length > 0 && allowlistCost.every((r) => r.cost <= 0.1),
     detail: allowlistCost.map((r) => `${r.framework} ${r.cost >= 0 ? '+' : ''}${(r.cost * 100).toFixed(1)}%`).join(', '),
   });

@@ -23,10 +23,11 @@ for (const framework of FRAMEWORKS) {
       }
       for (const workload of WORKLOADS) {
         if (contender.role === 'none') continue;
+        if (contender.workloads && !contender.workloads.includes(workload.id)) continue;
         const { ok, problems } = await checkAnswers(server.ports[workload.allowlist], workload);
         if (!ok) failures.push(`${name}, ${workload.id}: ${problems.join('; ')}`);
       }
-      const workload = WORKLOADS[contender.role === 'none' ? 0 : 1];
+      const workload = WORKLOADS[contender.role === 'none' || contender.role === 'floor' ? 0 : 1];
       const result = await autocannon({ url: `http://127.0.0.1:${server.ports.small}`, connections: 2, amount: 200, sampleInt: 50, requests: workload.requests });
       if (result.requests.total !== 200 || result.errors + result.timeouts + result.non2xx > 0) {
         failures.push(`${name}: autocannon completed ${result.requests.total}/200 requests, ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`);

@@ -1,6 +1,6 @@
 /** Express 5: no CORS, or `cors`. (polycors has no Express adapter: Express is covered through Nest's express adapter.) */
 import express from 'express';
-import { BODY, ROUTE, corsPackageOptions } from '../workloads.js';
+import { BODY, HEADERS_ONLY, ROUTE, corsPackageOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = express();
@@ -8,6 +8,12 @@ export async function createApp(contender, allowlist) {
   if (contender === 'cors') {
     const { default: cors } = await import('cors');
     app.use(cors(corsPackageOptions(allowlist)));
+  } else if (contender === 'headers only') {
+    app.use((req, res, next) => {
+      res.setHeader('access-control-allow-origin', req.headers.origin);
+      for (const [name, value] of HEADERS_ONLY) res.setHeader(name, value);
+      next();
+    });
   } else if (contender !== 'none') {
     throw new Error(`express: unknown contender ${contender}`);
   }

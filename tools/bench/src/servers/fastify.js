@@ -1,6 +1,6 @@
 /** Fastify 5: no CORS, `@fastify/cors`, or `@polycors/fastify`. */
 import Fastify from 'fastify';
-import { BODY, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
+import { BODY, HEADERS_ONLY, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = Fastify({ logger: false });
@@ -11,6 +11,12 @@ export async function createApp(contender, allowlist) {
     const mod = await import('@polycors/fastify');
     const plugin = mod.default ?? mod.polycors;
     await app.register(plugin, polycorsOptions(allowlist));
+  } else if (contender === 'headers only') {
+    app.addHook('onRequest', (request, reply, done) => {
+      reply.header('access-control-allow-origin', request.headers.origin);
+      for (const [name, value] of HEADERS_ONLY) reply.header(name, value);
+      done();
+    });
   } else if (contender !== 'none') {
     throw new Error(`fastify: unknown contender ${contender}`);
   }

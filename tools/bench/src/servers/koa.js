@@ -1,7 +1,7 @@
 /** Koa 3 with @koa/router: no CORS, `@koa/cors`, or `@polycors/koa`. */
 import Koa from 'koa';
 import Router from '@koa/router';
-import { BODY, ROUTE, koaCorsOptions, polycorsOptions } from '../workloads.js';
+import { BODY, HEADERS_ONLY, ROUTE, koaCorsOptions, polycorsOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = new Koa();
@@ -16,6 +16,12 @@ export async function createApp(contender, allowlist) {
     const cors = mod.cors ?? mod.default;
     // As its docs show it: given the router, so each route's preflight is judged by that route's policy.
     app.use(cors({ ...polycorsOptions(allowlist), router }));
+  } else if (contender === 'headers only') {
+    app.use((ctx, next) => {
+      ctx.set('access-control-allow-origin', ctx.get('origin'));
+      for (const [name, value] of HEADERS_ONLY) ctx.set(name, value);
+      return next();
+    });
   } else if (contender !== 'none') {
     throw new Error(`koa: unknown contender ${contender}`);
   }

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Put } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BODY, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
+import { BODY, HEADERS_ONLY, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 class ResourceController {
   get() {
@@ -27,7 +27,7 @@ export async function createApp(contender, allowlist, platform) {
   if (contender === 'polycors') {
     const { CorsModule } = await import('@polycors/nestjs');
     imports.push(CorsModule.forRoot(polycorsOptions(allowlist)));
-  } else if (contender !== 'none' && contender !== 'enableCors') {
+  } else if (contender !== 'none' && contender !== 'enableCors' && contender !== 'headers only') {
     throw new Error(`nest: unknown contender ${contender}`);
   }
   class AppModule {}
@@ -43,6 +43,19 @@ export async function createApp(contender, allowlist, platform) {
   }
   const app = await NestFactory.create(AppModule, adapter, { logger: false, abortOnError: false });
   if (contender === 'enableCors') app.enableCors(corsPackageOptions(allowlist));
+  if (contender === 'headers only' && platform === 'fastify') {
+    app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
+      reply.header('access-control-allow-origin', request.headers.origin);
+      for (const [name, value] of HEADERS_ONLY) reply.header(name, value);
+      done();
+    });
+  } else if (contender === 'headers only') {
+    app.use((req, res, next) => {
+      res.setHeader('access-control-allow-origin', req.headers.origin);
+      for (const [name, value] of HEADERS_ONLY) res.setHeader(name, value);
+      next();
+    });
+  }
   if (platform === 'express') app.getHttpAdapter().getInstance().disable('x-powered-by');
   return {
     listen: async () => {
