@@ -11,28 +11,14 @@ export function isAnchored(source: string): boolean {
   for (let i = source.length - 2; i >= 0 && source[i] === '\\'; i--) backslashes++;
   if (backslashes % 2 === 1) return false;
   // A top-level alternation (`^a|b$`) anchors only its first and last branches.
-  return !hasTopLevelAlternation(source);
-}
-
-function hasTopLevelAlternation(source: string): boolean {
   let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < source.length; i++) {
-    const ch = source[i];
-    if (ch === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (ch === ']') inClass = false;
-      continue;
-    }
-    if (ch === '[') inClass = true;
-    else if (ch === '(') depth++;
+  let topLevelAlternation = false;
+  forEachSyntaxChar(source, (ch) => {
+    if (ch === '(') depth++;
     else if (ch === ')') depth--;
-    else if (ch === '|' && depth === 0) return true;
-  }
-  return false;
+    else if (ch === '|' && depth === 0) topLevelAlternation = true;
+  });
+  return !topLevelAlternation;
 }
 
 /**
@@ -41,38 +27,43 @@ function hasTopLevelAlternation(source: string): boolean {
  */
 export function hasNestedQuantifier(source: string): boolean {
   const stack: { quantified: boolean; alternation: boolean }[] = [];
+  let nested = false;
+  forEachSyntaxChar(source, (ch, i) => {
+    const group = stack[stack.length - 1];
+    if (ch === '(') stack.push({ quantified: false, alternation: false });
+    else if (ch === '|' && group) group.alternation = true;
+    else if ((ch === '*' || ch === '+' || ch === '{') && group) group.quantified = true;
+    else if (ch === ')') {
+      const closed = stack.pop();
+      if (!closed) return;
+      const repeated = isRepeatedAt(source, i + 1);
+      if (repeated && (closed.quantified || closed.alternation)) nested = true;
+      const parent = stack[stack.length - 1];
+      if (parent && (closed.quantified || repeated)) parent.quantified = true;
+    }
+  });
+  return nested;
+}
+
+/** `*`, `+` or a `{n,m}` that allows more than one repetition follows at `index`. */
+function isRepeatedAt(source: string, index: number): boolean {
+  const next = source[index];
+  return next === '*' || next === '+' || (next === '{' && !/^\{0*1?\}/.test(source.slice(index)));
+}
+
+/** Calls `visit` for each character that is RegExp syntax: skips escaped characters and character classes. */
+function forEachSyntaxChar(source: string, visit: (ch: string, index: number) => void): void {
   let inClass = false;
   for (let i = 0; i < source.length; i++) {
     const ch = source[i];
     if (ch === '\\') {
       i++;
-      continue;
-    }
-    if (inClass) {
+    } else if (inClass) {
       if (ch === ']') inClass = false;
-      continue;
-    }
-    if (ch === '[') {
+    } else if (ch === '[') {
       inClass = true;
-      continue;
+    } else {
+      visit(ch, i);
     }
-    if (ch === '(') {
-      stack.push({ quantified: false, alternation: false });
-      continue;
-    }
-    if (ch === '|' && stack.length > 0) {
-      stack[stack.length - 1].alternation = true;
-      continue;
-    }
-    if (ch === ')') {
-      const group = stack.pop();
-      const next = source[i + 1];
-      const groupIsRepeated = next === '*' || next === '+' || (next === '{' && !/^\{0*1?\}/.test(source.slice(i + 1)));
-      if (group && groupIsRepeated && (group.quantified || group.alternation)) return true;
-      if (group && stack.length > 0 && (group.quantified || groupIsRepeated)) stack[stack.length - 1].quantified = true;
-      continue;
-    }
-    if ((ch === '*' || ch === '+' || ch === '{') && stack.length > 0) stack[stack.length - 1].quantified = true;
   }
-  return false;
 }
