@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import type { LoggerService } from '@nestjs/common';
 import type { StatsSnapshot } from '@polycors/demo-kit';
+import { describeDemoApiContract } from '@polycors/demo-kit/test-support';
 import { type RunningDemo, loadConfig, startDemo } from '../src/app.js';
 
 const FRONT = 'http://localhost:5173';
@@ -39,6 +40,22 @@ function collectingLogger(): LoggerService & { warnings: string[] } {
   return { warnings, log() {}, error: (message: unknown) => warnings.push(String(message)), warn: (message: unknown) => warnings.push(String(message)) };
 }
 
+for (const adapter of ['express', 'fastify'] as const) {
+  describeDemoApiContract(
+    `the demo API contract on Nest with ${adapter}`,
+    async (config) => {
+      const logger = collectingLogger();
+      const demo = await startDemo({ ...config, adapter }, { logger });
+      return { base: demo.url, warnings: logger.warnings, close: () => demo.close() };
+    },
+    {
+      guards: 'global guard, auth guard',
+      legacyWhere: 'LegacyController.legacy (GET /legacy)',
+      refusalLog: /^refused preflight OPTIONS \/internal for GET -> InternalController\.\w+ \(GET \/internal\): cors-disabled: CORS is turned off for this route/,
+    },
+  );
+}
+
 describe.each(['express', 'fastify'] as const)('the contact-form API on %s', (adapter) => {
   let demo: RunningDemo;
   const logger = collectingLogger();
@@ -49,14 +66,6 @@ describe.each(['express', 'fastify'] as const)('the contact-form API on %s', (ad
   afterAll(() => demo.close());
   beforeEach(async () => {
     await send(`${demo.url}/__stats/reset`, { method: 'POST' });
-  });
-
-  it('serves GET /options to any origin and exposes X-List-Version', async () => {
-    const reply = await send(`${demo.url}/options`, { headers: { origin: UNTRUSTED } });
-    expect(reply.status).toBe(200);
-    expect(reply.header('access-control-allow-origin')).toBe('*');
-    expect(reply.header('access-control-expose-headers')).toBe('X-List-Version');
-    expect(reply.header('x-list-version')).toBe('3');
   });
 
   it('sets a session cookie on POST /login and accepts credentialed JSON on POST /form from the front end', async () => {
@@ -147,14 +156,5 @@ describe.each(['express', 'fastify'] as const)('the contact-form API on %s', (ad
     const post = await send(`${demo.url}/feedback`, { method: 'POST', headers: { origin: FRONT, 'content-type': 'application/json' }, body: '{"stars":5}' });
     expect(post.status).toBe(201);
     expect(JSON.parse(post.body)).toEqual({ received: { stars: 5 } });
-  });
-
-  it('starts with a warning for the deliberately unsafe GET /legacy (strict: false), and answers it with *', async () => {
-    const legacy = logger.warnings.filter((message) => message.includes('/legacy'));
-    expect(legacy).toEqual([expect.stringContaining('origin-any-with-credentials')]);
-    expect(legacy[0]).toContain('LegacyController.legacy (GET /legacy)');
-    const reply = await send(`${demo.url}/legacy`, { headers: { origin: FRONT } });
-    expect(reply.status).toBe(200);
-    expect(reply.header('access-control-allow-origin')).toBe('*');
   });
 });
