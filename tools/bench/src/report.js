@@ -104,7 +104,10 @@ function headlineTable(report) {
     const incumbent = framework.workloads.flatMap((w) => w.contenders).find((c) => c.role === 'incumbent')?.contender;
     const cells = workloads.map((w) => {
       const row = report.summary.rows.find((r) => r.framework === framework.framework && r.workload === w.id);
-      if (!row || row.polycorsVsIncumbent === undefined) return framework.unavailable.polycors ? 'n/a' : '—';
+      if (!row || row.polycorsVsIncumbent === undefined) {
+        if (framework.unavailable.polycors) return 'not measured';
+        return framework.workloads.some((x) => byRole(x.contenders, 'polycors')) ? '—' : 'no adapter: see Nest (express)';
+      }
       return `**${fmtRatio(row.polycorsVsIncumbent)}** (${fmtRatio(row.polycorsVsNone)})`;
     });
     const noise = report.summary.noise[framework.framework];
