@@ -1,4 +1,5 @@
 /** Real servers on 127.0.0.1 and raw HTTP requests (node:http, so Origin can be set and repeated headers seen). */
+import { afterEach } from '@jest/globals';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
@@ -27,6 +28,22 @@ export async function serve(setup: (app: FastifyInstance) => void | Promise<void
     app,
     send: (method, path, headers = {}) => send(port, method, path, headers),
     close: () => app.close(),
+  };
+}
+
+/**
+ * Call at a spec's top level: returns `start(setup, options)`, which serves like `serve`, and closes every server it
+ * started after each test.
+ */
+export function useServers(): (setup: (app: FastifyInstance) => void | Promise<void>, options?: FastifyServerOptions) => Promise<Served> {
+  const served: Served[] = [];
+  afterEach(async () => {
+    await Promise.all(served.splice(0).map((server) => server.close()));
+  });
+  return async (setup, options = {}) => {
+    const server = await serve(setup, options);
+    served.push(server);
+    return server;
   };
 }
 

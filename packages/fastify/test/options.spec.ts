@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { CORS_DEFAULTS, CorsConfigError } from '@polycors/core';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify from 'fastify';
 import polycors from '../src/index.js';
 import { loadRequestVectors } from '../../core/test/vectors.js';
-import { type Served, collectingLogger, preflight, serve } from './helpers.js';
+import { collectingLogger, preflight, useServers } from './helpers.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
 
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-
-async function start(setup: (app: FastifyInstance) => void | Promise<void>, options = {}): Promise<Served> {
-  served = await serve(setup, options);
-  return served;
-}
+const start = useServers();
 
 describe('configuration checked at startup', () => {
   it('refuses a route override that would allow any origin with credentials, naming the route', async () => {

@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { FastifyInstance } from 'fastify';
 import polycors from '../src/index.js';
-import { type Served, acaoValues, preflight, serve } from './helpers.js';
+import { acaoValues, preflight, useServers } from './helpers.js';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
 const EVIL = 'https://evil.example.net';
 
-let served: Served | undefined;
-afterEach(async () => {
-  await served?.close();
-  served = undefined;
-});
-
-async function start(setup: (app: FastifyInstance) => void | Promise<void>, options = {}): Promise<Served> {
-  served = await serve(setup, options);
-  return served;
-}
+const start = useServers();
 
 describe('per-route policies on preflights', () => {
   const routes = async (app: FastifyInstance) => {
