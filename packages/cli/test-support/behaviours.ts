@@ -9,20 +9,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-
-export type BehaviourErrorCode =
-  | 'missing-allow-origin-header'
-  | 'multiple-allow-origin-values'
-  | 'invalid-allow-origin-value'
-  | 'allow-origin-mismatch'
-  | 'wildcard-origin-not-allowed'
-  | 'invalid-allow-credentials'
-  | 'preflight-invalid-status'
-  | 'preflight-disallowed-redirect'
-  | 'invalid-allow-methods-preflight-response'
-  | 'invalid-allow-headers-preflight-response'
-  | 'method-disallowed-by-preflight-response'
-  | 'header-disallowed-by-preflight-response';
+import type { BrowserCorsErrorCode } from '@polycors/core';
 
 export interface BehaviourRequest {
   method?: string;
@@ -40,7 +27,7 @@ export interface Behaviour {
   expect: {
     allowed: boolean;
     blockedAt?: 'preflight' | 'actual';
-    error?: BehaviourErrorCode;
+    error?: BrowserCorsErrorCode;
     /** Chromium names one of several refused request headers, in its internal map's order: any of these. */
     failedParameterOneOf?: string[];
     /** Headers the page can read when allowed (exactly; lower-case, sorted). */
