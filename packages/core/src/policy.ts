@@ -9,7 +9,7 @@ import { CORS_DEFAULTS } from './options.js';
 import { OriginAnswerCache } from './origins/answer-cache.js';
 import { OriginMatch, OriginMatcher } from './origins/matcher.js';
 import { reasons, summarise } from './reasons.js';
-import { type HeaderListVerdict, checkRequestHeaders } from './request-headers.js';
+import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
 import { isToken } from './tokens.js';
 import { type NormalisedSettings, type ValidateContext, validateOptions } from './validate.js';
 
@@ -191,6 +191,8 @@ class CompiledCorsPolicy implements CorsPolicy {
           break;
         case 'headers-too-long':
           return this.refuse('preflight', reasons.headersTooLong(requested.length, s.maxRequestHeadersLength), request, context);
+        case 'headers-too-many':
+          return this.refuse('preflight', reasons.tooManyHeaderNames(MAX_REQUEST_HEADER_NAMES), request, context);
         case 'headers-malformed':
           return this.refuse('preflight', reasons.headersMalformed(), request, context);
         case 'header-authorization-not-covered-by-wildcard':

@@ -33,6 +33,8 @@ export const reasons = {
     refusal('headers-malformed', 'Access-Control-Request-Headers is not a comma-separated list of header names'),
   headersTooLong: (length: number, max: number): CorsReason =>
     refusal('headers-too-long', `Access-Control-Request-Headers of ${length} characters is over the limit of ${max} (maxRequestHeadersLength); refused without parsing it`),
+  tooManyHeaderNames: (max: number): CorsReason =>
+    refusal('headers-too-long', `Access-Control-Request-Headers lists more than ${max} header names; no page sends that many, so it was refused without reading the rest`),
   privateNetworkNotAllowed: (): CorsReason =>
     refusal('private-network-not-allowed', 'the page asked for Private Network Access (Access-Control-Request-Private-Network: true); set privateNetworkAccess: true to allow public pages to reach this private server'),
 };

@@ -25,6 +25,12 @@ describe('checkRequestHeaders', () => {
     expect(checkRequestHeaders('', reflect, 4096)).toEqual({ reflected: '' });
   });
 
+  it('accepts 64 header names and refuses a 65th without judging it', () => {
+    const names = Array.from({ length: 65 }, (_, i) => `x-h${i}`);
+    expect(checkRequestHeaders(names.slice(0, 64).join(','), reflect, 4096).failure).toBeUndefined();
+    expect(checkRequestHeaders(names.join(','), reflect, 4096)).toEqual({ failure: 'headers-too-many' });
+  });
+
   it('refuses a value over the limit before reading a single character of it', () => {
     const charCodeAt = jest.fn();
     const slice = jest.fn();
