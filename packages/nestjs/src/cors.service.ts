@@ -27,7 +27,6 @@ import { exploreNestRoutes } from './nest-routes.js';
 
 type Done = (error?: unknown) => void;
 /** Sends a preflight answer the platform's way (Express: the Node response; Fastify: the reply). */
-type Answer = (status: number, headers: CorsDecision['headers']) => void;
 
 interface HttpAdapterLike {
   getType?(): string;
@@ -145,17 +144,20 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     const chained = (req: unknown, res: unknown, done: Done) => (next ? next.call(adapter, req, res, done) : done());
     const hook = this.platform === 'express'
       ? (req: IncomingMessage, res: ServerResponse, done: Done) =>
-          this.handle(req, res, expressAnswer(res), (error) => (error ? done(error) : chained(req, res, done)))
+          this.handle(req, res, undefined, (error) => (error ? done(error) : chained(req, res, done)))
       : (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) =>
-          this.handle(request.raw, reply.raw, fastifyAnswer(reply), (error) => (error ? done(error) : chained(request, reply, done)));
+          this.handle(request.raw, reply.raw, reply, (error) => (error ? done(error) : chained(request, reply, done)));
     setHook(hook);
     adapter.setOnRequestHook = (later: Function) => {
       next = later;
     };
   }
 
-  /** Decides one request. Allowed preflights are answered here; everything else continues with CORS headers set. */
-  private handle(req: IncomingMessage, res: ServerResponse, answer: Answer, next: Done): void {
+  /**
+   * Decides one request. Allowed preflights are answered here; everything else continues with CORS headers set.
+   * `reply` is Fastify's (preflights are answered through it), undefined on Express.
+   */
+  private handle(req: IncomingMessage, res: ServerResponse, reply: FastifyReplyLike | undefined, next: Done): void {
     const engine = this.engine;
     if (engine === undefined) return next();
     const headers = req.headers;
@@ -187,16 +189,19 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
       return next(error);
     }
     if (isPromise(decision)) {
-      decision.then((settled) => this.apply(settled, route, request, path, res, answer, next), next);
+      decision.then((settled) => this.apply(settled, route, request, path, res, reply, next), next);
     } else {
-      this.apply(decision, route, request, path, res, answer, next);
+      this.apply(decision, route, request, path, res, reply, next);
     }
   }
 
-  private apply(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, res: ServerResponse, answer: Answer, next: Done): void {
+  private apply(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, res: ServerResponse, reply: FastifyReplyLike | undefined, next: Done): void {
     if (decision.vary.length > 0) res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
     if (!decision.allowed && decision.reason) this.logRefusal(decision, route, request, path);
-    if (decision.kind === 'preflight' && !decision.continue) return answer(decision.status ?? 204, decision.headers);
+    if (decision.kind === 'preflight' && !decision.continue) {
+      const status = decision.status ?? 204;
+      return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
+    }
     for (const [name, value] of decision.headers) res.setHeader(name, value);
     next();
   }
@@ -221,21 +226,17 @@ interface FastifyReplyLike {
   send(payload?: unknown): FastifyReplyLike;
 }
 
-function expressAnswer(res: ServerResponse): Answer {
-  return (status, headers) => {
-    res.statusCode = status;
-    for (const [name, value] of headers) res.setHeader(name, value);
-    res.setHeader('Content-Length', '0');
-    res.end();
-  };
+function answerOnExpress(res: ServerResponse, status: number, headers: CorsDecision['headers']): void {
+  res.statusCode = status;
+  for (const [name, value] of headers) res.setHeader(name, value);
+  res.setHeader('Content-Length', '0');
+  res.end();
 }
 
-function fastifyAnswer(reply: FastifyReplyLike): Answer {
-  return (status, headers) => {
-    reply.code(status);
-    for (const [name, value] of headers) reply.header(name, value);
-    reply.send();
-  };
+function answerOnFastify(reply: FastifyReplyLike, status: number, headers: CorsDecision['headers']): void {
+  reply.code(status);
+  for (const [name, value] of headers) reply.header(name, value);
+  reply.send();
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
