@@ -10,59 +10,17 @@ const control = { id: 'none (2nd process)', role: 'control', server: 'none', wor
 /** The three CORS headers of an allowed request, set with no check at all: the floor for any CORS library. */
 const headersOnly = { id: 'headers only', role: 'floor', workloads: ['actual'] };
 
+/** A framework's contenders: no CORS, the noise control, the headers-only floor, its incumbent, and polycors where an adapter exists. */
+function framework(id, title, incumbent, polycorsPackage) {
+  const contenders = [{ id: 'none', role: 'none' }, control, headersOnly, { id: incumbent, role: 'incumbent' }];
+  if (polycorsPackage) contenders.push({ id: 'polycors', role: 'polycors', package: polycorsPackage });
+  return { id, title, contenders };
+}
+
 export const FRAMEWORKS = Object.freeze([
-  {
-    id: 'express',
-    title: 'Express 5',
-    contenders: [
-      { id: 'none', role: 'none' },
-      control,
-      headersOnly,
-      { id: 'cors', role: 'incumbent' },
-    ],
-  },
-  {
-    id: 'fastify',
-    title: 'Fastify 5',
-    contenders: [
-      { id: 'none', role: 'none' },
-      control,
-      headersOnly,
-      { id: '@fastify/cors', role: 'incumbent' },
-      { id: 'polycors', role: 'polycors', package: '@polycors/fastify' },
-    ],
-  },
-  {
-    id: 'koa',
-    title: 'Koa 3 + @koa/router',
-    contenders: [
-      { id: 'none', role: 'none' },
-      control,
-      headersOnly,
-      { id: '@koa/cors', role: 'incumbent' },
-      { id: 'polycors', role: 'polycors', package: '@polycors/koa' },
-    ],
-  },
-  {
-    id: 'nest-express',
-    title: 'NestJS 12 (express adapter)',
-    contenders: [
-      { id: 'none', role: 'none' },
-      control,
-      headersOnly,
-      { id: 'enableCors', role: 'incumbent' },
-      { id: 'polycors', role: 'polycors', package: '@polycors/nestjs' },
-    ],
-  },
-  {
-    id: 'nest-fastify',
-    title: 'NestJS 12 (fastify adapter)',
-    contenders: [
-      { id: 'none', role: 'none' },
-      control,
-      headersOnly,
-      { id: 'enableCors', role: 'incumbent' },
-      { id: 'polycors', role: 'polycors', package: '@polycors/nestjs' },
-    ],
-  },
+  framework('express', 'Express 5', 'cors'),
+  framework('fastify', 'Fastify 5', '@fastify/cors', '@polycors/fastify'),
+  framework('koa', 'Koa 3 + @koa/router', '@koa/cors', '@polycors/koa'),
+  framework('nest-express', 'NestJS 12 (express adapter)', 'enableCors', '@polycors/nestjs'),
+  framework('nest-fastify', 'NestJS 12 (fastify adapter)', 'enableCors', '@polycors/nestjs'),
 ]);
