@@ -5,26 +5,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser } from 'playwright-core';
 import { CASES, type CaseContext } from '../src/cases.js';
-import { BROWSER_MODES, chromiumAvailability, launchChromium } from '../src/chromium.js';
+import { BROWSER_MODES, launchChromium } from '../src/chromium.js';
 import { startEnvironment, type Environment } from '../src/environment.js';
 import { BrowserSession } from '../src/session.js';
 import { readStats, seenFor, seenForRunAndTags } from '../src/stats.js';
 import { selectedTargets } from '../src/targets.js';
+import { withChromium } from './with-chromium.js';
 
 const TARGETS = selectedTargets();
 
-const chromium = chromiumAvailability();
-
-if (!chromium.available) {
-  if (chromium.mustFail) {
-    it('finds Chromium (required on CI)', () => {
-      throw new Error(chromium.message);
-    });
-  } else {
-    console.warn(chromium.message);
-    it.skip(`runs in Chromium (skipped: Chromium is missing at ${chromium.path})`, () => {});
-  }
-} else {
+withChromium('runs in Chromium', () => {
   describe('the browser conformance suite', () => {
     let environment: Environment;
 
@@ -82,4 +72,4 @@ if (!chromium.available) {
       });
     }
   });
-}
+});

@@ -6,23 +6,14 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Browser, Page } from 'playwright-core';
-import { BROWSER_MODES, chromiumAvailability, launchChromium } from '../src/chromium.js';
+import { BROWSER_MODES, launchChromium } from '../src/chromium.js';
 import { startEnvironment, type Environment } from '../src/environment.js';
 import { selectedTargets } from '../src/targets.js';
+import { withChromium } from './with-chromium.js';
 
 const ARTIFACTS = fileURLToPath(new URL('../artifacts/', import.meta.url));
-const chromium = chromiumAvailability();
 
-if (!chromium.available) {
-  if (chromium.mustFail) {
-    it('finds Chromium (required on CI)', () => {
-      throw new Error(chromium.message);
-    });
-  } else {
-    console.warn(chromium.message);
-    it.skip(`clicks every playground button (skipped: Chromium is missing at ${chromium.path})`, () => {});
-  }
-} else {
+withChromium('clicks every playground button', () => {
   describe('the playground page in Chromium', () => {
     let environment: Environment;
     let browser: Browser;
@@ -96,4 +87,4 @@ if (!chromium.available) {
       await page.screenshot({ path: `${ARTIFACTS}playground.png`, fullPage: true });
     });
   });
-}
+});
