@@ -12,7 +12,6 @@ export type ConfigProblemCode =
   | 'origin-invalid'
   | 'origin-null'
   | 'origin-file-scheme'
-  | 'origin-scheme'
   | 'origin-path'
   | 'origin-trailing-slash'
   | 'origin-query'
