@@ -58,6 +58,11 @@ async function expectBlocked(context: CaseContext, from: From, result: FetchResu
   expect(message).toBe(chromiumMessage(error, { url, origin, initiator: 'fetch' }));
 }
 
+/** The methods of the requests of this case that reached the server, in order (OPTIONS for a preflight). */
+async function expectServerSaw(context: CaseContext, methods: string[]): Promise<void> {
+  expect((await context.seen()).map((request) => request.method)).toEqual(methods);
+}
+
 const preflights = (seen: SeenRequest[]) => seen.filter((request) => request.preflight);
 const actuals = (seen: SeenRequest[]) => seen.filter((request) => !request.preflight);
 
@@ -115,7 +120,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/options');
       const result = await context.session.fetch('page', { url, credentials: 'include' });
       await expectBlocked(context, 'page', result, url, { code: 'wildcard-origin-not-allowed', at: 'actual' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['GET']);
+      await expectServerSaw(context, ['GET']);
     },
   },
   // --- POST /form: JSON from the front-end origin --------------------------------------------------------------------
@@ -157,7 +162,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/form');
       const result = await context.session.fetch('foreign', { url, method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
       await expectBlocked(context, 'foreign', result, url, { code: 'missing-allow-origin-header', at: 'actual' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['POST']);
+      await expectServerSaw(context, ['POST']);
     },
   },
   {
@@ -252,7 +257,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/form');
       const result = allowed(await context.session.fetch('page', patchStep(url, {})));
       expect(result.status).toBe(401);
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS', 'PATCH']);
+      await expectServerSaw(context, ['OPTIONS', 'PATCH']);
       expect(await context.guardRuns()).toBe(1);
     },
   },
@@ -273,7 +278,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/form');
       const result = await context.session.fetch('foreign', patchStep(url, { authorization: `Bearer ${context.token}` }));
       await expectBlocked(context, 'foreign', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+      await expectServerSaw(context, ['OPTIONS']);
       expect(await context.guardRuns()).toBe(0);
     },
   },
@@ -299,7 +304,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/form');
       const result = await context.session.fetch('page', { url, method: 'DELETE' });
       await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+      await expectServerSaw(context, ['OPTIONS']);
     },
   },
   {
@@ -324,7 +329,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const step = patchStep(url, { authorization: `Bearer ${context.token}` });
       expect(allowed(await context.session.fetch('page', step)).status).toBe(200);
       expect(allowed(await context.session.fetch('page', step)).status).toBe(200);
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS', 'PATCH', 'PATCH']);
+      await expectServerSaw(context, ['OPTIONS', 'PATCH', 'PATCH']);
     },
   },
   // --- PUT /draft (maxAge: 0), GET /internal (CORS off), GET /legacy (strict: false), POST /feedback (headers: *) ----
@@ -337,7 +342,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const step: Step = { url, method: 'PUT', headers: JSON_HEADERS, body: '{"draft":"x"}' };
       allowed(await context.session.fetch('page', step));
       allowed(await context.session.fetch('page', step));
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS', 'PUT', 'OPTIONS', 'PUT']);
+      await expectServerSaw(context, ['OPTIONS', 'PUT', 'OPTIONS', 'PUT']);
     },
   },
   {
@@ -348,7 +353,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/internal');
       const result = await context.session.fetch('page', { url });
       await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'actual' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['GET']);
+      await expectServerSaw(context, ['GET']);
     },
   },
   {
@@ -359,7 +364,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/internal');
       const result = await context.session.fetch('page', { url, headers: { 'x-app-version': '1.4.2' } });
       await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+      await expectServerSaw(context, ['OPTIONS']);
     },
   },
   {
@@ -403,7 +408,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/feedback');
       const result = await context.session.fetch('page', { url, method: 'POST', headers: JSON_HEADERS, credentials: 'include', body: '{}' });
       await expectBlocked(context, 'page', result, url, { code: 'invalid-allow-credentials', at: 'preflight', failedParameter: '' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+      await expectServerSaw(context, ['OPTIONS']);
     },
   },
   {
@@ -414,7 +419,7 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       const url = context.url('/feedback');
       const result = await context.session.fetch('page', { url, method: 'POST', headers: { ...JSON_HEADERS, authorization: `Bearer ${context.token}` }, body: '{}' });
       await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
-      expect((await context.seen()).map((request) => request.method)).toEqual(['OPTIONS']);
+      await expectServerSaw(context, ['OPTIONS']);
     },
   },
 ]);
