@@ -3,6 +3,7 @@
  * Everything that can be computed at startup is (header values, frozen decisions for the common answers), so the
  * hot path is a Set lookup and a few comparisons.
  */
+import { classifyCorsRequest } from './classify.js';
 import { CorsConfigError, type CorsConfigProblem } from './config-error.js';
 import type { CorsContext, CorsDecision, CorsOptions, CorsReason, CorsRequest, CorsRequestKind } from './options.js';
 import { CORS_DEFAULTS } from './options.js';
@@ -130,7 +131,7 @@ class CompiledCorsPolicy implements CorsPolicy {
   evaluate(request: CorsRequest, context?: CorsContext): CorsDecision | Promise<CorsDecision> {
     const origin = request.origin;
     if (origin === undefined) return request.method === 'OPTIONS' ? this.notCorsOptions : this.notCors;
-    const kind: CorsRequestKind = request.method === 'OPTIONS' && request.requestMethod !== undefined ? 'preflight' : 'actual';
+    const kind = classifyCorsRequest(request) as Exclude<CorsRequestKind, 'not-cors'>;
     if (!this.enabled) return this.refuse(kind, reasons.corsDisabled(), request, context);
     if (origin.length > this.maxOriginLength) return this.refuse(kind, reasons.originTooLong(origin.length, this.maxOriginLength), request, context);
 

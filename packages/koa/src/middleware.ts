@@ -4,7 +4,7 @@
  * middleware; actual requests get their headers before downstream runs, and keep them (with Vary) when
  * downstream throws, since Koa's error handler removes every header that is not on the error.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsLogger, type CorsRequest, appendVary } from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsLogger, type CorsRequest, appendVary, isPreflightRequest } from '@polycors/core';
 import type { Context, Middleware, Next } from 'koa';
 import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, isPromise } from './compile.js';
 import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
@@ -84,7 +84,7 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
       requestHeaders: headerValue(headers['access-control-request-headers']),
       requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
     };
-    const isPreflight = request.method === 'OPTIONS' && request.origin !== undefined && request.requestMethod !== undefined;
+    const isPreflight = isPreflightRequest(request);
     const entry = (built.tables.length > 0 && resolveRoute(built.tables, ctx, isPreflight ? (request.requestMethod as string) : ctx.method)) || built.global;
     (ctx as unknown as Record<symbol, unknown>)[APPLIED] = entry.markers;
 
