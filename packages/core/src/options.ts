@@ -108,6 +108,11 @@ export interface CorsDecision {
   reason?: CorsReason;
   /** Preflights: hand the request on to the app after setting headers (`preflightContinue`). */
   continue?: boolean;
+  /**
+   * Preflights: `false` when the answer must not be reused (it carries `Access-Control-Max-Age: 0` because a
+   * cached copy would grant a sibling route's requests). Adapters then send no caching headers of their own.
+   */
+  reusable?: false;
 }
 
 export interface CorsRefusal {

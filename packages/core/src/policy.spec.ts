@@ -33,7 +33,7 @@ describe('allowed preflights', () => {
       ['access-control-allow-methods', 'GET, HEAD, PUT, PATCH, POST, DELETE'],
       ['access-control-allow-headers', 'content-type,x-app-version'],
     ]);
-    expect(decision.vary).toEqual(['Origin', 'Access-Control-Request-Headers']);
+    expect(decision.vary).toEqual(['Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers']);
   });
 
   it('lower-cases and tidies requested headers before echoing them', () => {
@@ -104,7 +104,7 @@ describe('hot path', () => {
 describe('refusals', () => {
   it('answers a refused preflight 403 with no CORS headers and a reason', () => {
     const decision = createCorsPolicy({ origin: APP, methods: ['GET', 'PATCH'] }).evaluate(preflight({ requestMethod: 'DELETE' })) as CorsDecision;
-    expect(decision).toMatchObject({ kind: 'preflight', allowed: false, status: 403, headers: [], vary: ['Origin'] });
+    expect(decision).toMatchObject({ kind: 'preflight', allowed: false, status: 403, headers: [], vary: ['Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers'] });
     expect(decision.reason?.message).toContain('Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.');
   });
 

@@ -11,6 +11,7 @@ import { OriginAnswerCache } from './origins/answer-cache.js';
 import { OriginMatch, OriginMatcher } from './origins/matcher.js';
 import { reasons, summarise } from './reasons.js';
 import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
+import { type PreflightRoutes, type SiblingJudge, guardPreflightForSiblings } from './preflight-siblings.js';
 import { isToken } from './tokens.js';
 import { type NormalisedSettings, type ValidateContext, validateOptions } from './validate.js';
 
@@ -26,16 +27,24 @@ export interface CorsPolicy {
   readonly warnings: readonly CorsConfigProblem[];
   /** The validated settings, for adapters and tooling. */
   readonly settings: Readonly<NormalisedSettings>;
-  /** Decide one request. Returns a Promise only when an origin function answers with one. */
-  evaluate(request: CorsRequest, context?: CorsContext): CorsDecision | Promise<CorsDecision>;
+  /**
+   * Decide one request. Returns a Promise only when an origin function answers with one.
+   * @param routes for preflights: the policies of every route at the URL asked about, so that the answer never
+   *   advertises what a sibling route would refuse (the browser caches it for the whole URL). Adapters with
+   *   per-route policies always pass it.
+   */
+  evaluate(request: CorsRequest, context?: CorsContext, routes?: PreflightRoutes<CorsPolicy>): CorsDecision | Promise<CorsDecision>;
 }
 
 type Header = readonly [name: string, value: string];
 const NO_HEADERS: readonly Header[] = Object.freeze([]);
 const VARY_NONE: readonly string[] = Object.freeze([]);
 const VARY_ORIGIN: readonly string[] = Object.freeze(['Origin']);
-const VARY_ORIGIN_AND_HEADERS: readonly string[] = Object.freeze(['Origin', 'Access-Control-Request-Headers']);
-const VARY_HEADERS: readonly string[] = Object.freeze(['Access-Control-Request-Headers']);
+/** A preflight's answer depends on the method and headers it asks for (allowed or refused), and on its origin. */
+const VARY_PREFLIGHT: readonly string[] = Object.freeze(['Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers']);
+const VARY_PREFLIGHT_ANY_ORIGIN: readonly string[] = Object.freeze(['Access-Control-Request-Method', 'Access-Control-Request-Headers']);
+/** Methods the Fetch Standard never checks against Access-Control-Allow-Methods. */
+const SAFELISTED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
 
 /**
  * Validates and compiles options. Throws one CorsConfigError listing every problem (strict mode), or reports them
@@ -56,8 +65,11 @@ function stripSeverity({ path, code, message }: CorsConfigProblem): CorsConfigPr
   return { path, code, message };
 }
 
-class CompiledCorsPolicy implements CorsPolicy {
+class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   readonly enabled: boolean;
+  readonly grantsCredentials: boolean;
+  readonly allowsAnyMethod: boolean;
+  readonly allowsAnyHeader: boolean;
   private readonly matcher: OriginMatcher;
   private readonly dependsOnOrigin: boolean;
   private readonly methodSet: ReadonlySet<string>;
@@ -68,7 +80,6 @@ class CompiledCorsPolicy implements CorsPolicy {
   private readonly actualTail: readonly Header[];
   /** Headers after the origin on allowed preflights, except a reflected Allow-Headers. */
   private readonly preflightTail: readonly Header[];
-  private readonly reflectHeaders: boolean;
   /**
    * The last Access-Control-Request-Headers value judged, and its verdict: a browser sends the same value on every
    * preflight of a page, so most preflights skip the parse. One entry, only for values within the length limit.
@@ -87,6 +98,9 @@ class CompiledCorsPolicy implements CorsPolicy {
   ) {
     const s = settings;
     this.enabled = s.enabled;
+    this.grantsCredentials = s.credentials;
+    this.allowsAnyMethod = s.anyMethod;
+    this.allowsAnyHeader = s.allowedHeaders.mode !== 'list';
     this.matcher = new OriginMatcher({
       patterns: s.patterns,
       regexps: s.regexps,
@@ -99,7 +113,6 @@ class CompiledCorsPolicy implements CorsPolicy {
     this.methodsSummary = s.anyMethod ? '*' : summarise(s.methods, 20);
     this.headersSummary = s.allowedHeaders.mode === 'reflect' ? 'any' : summarise(s.allowedHeaderNames, 20);
     this.originSummary = summarise(s.originRules, 5);
-    this.reflectHeaders = s.allowedHeaders.mode === 'reflect';
 
     const actualTail: Header[] = [];
     if (s.credentials) actualTail.push(['access-control-allow-credentials', 'true']);
@@ -128,7 +141,35 @@ class CompiledCorsPolicy implements CorsPolicy {
     this.notCorsOptions = s.enabled ? freezeDecision({ ...this.notCors, vary: VARY_ORIGIN }) : this.notCors;
   }
 
-  evaluate(request: CorsRequest, context?: CorsContext): CorsDecision | Promise<CorsDecision> {
+  evaluate(request: CorsRequest, context?: CorsContext, routes?: PreflightRoutes<CorsPolicy>): CorsDecision | Promise<CorsDecision> {
+    const decision = this.decide(request, context);
+    if (routes === undefined || request.origin === undefined || request.requestMethod === undefined || request.method !== 'OPTIONS') return decision;
+    const judges = routes as unknown as PreflightRoutes<SiblingJudge>;
+    const guard = (d: CorsDecision) => (d.kind === 'preflight' && d.allowed ? guardPreflightForSiblings(this, d, request, context, judges) : d);
+    return isPromise(decision) ? decision.then(guard) : guard(decision);
+  }
+
+  allowsOrigin(origin: string, context: CorsContext): boolean | Promise<boolean> {
+    const s = this.settings;
+    if (!s.enabled || origin.length > this.maxOriginLength) return false;
+    if (s.anyOrigin || s.reflectAnyOrigin) return true;
+    const match = this.matcher.match(origin, context);
+    if (typeof match === 'number') return match === OriginMatch.Allowed || match === OriginMatch.AllowedExact;
+    return match.then((result) => result === OriginMatch.Allowed || result === OriginMatch.AllowedExact);
+  }
+
+  allowsMethod(method: string): boolean {
+    return this.settings.anyMethod || this.methodSet.has(method) || SAFELISTED_METHODS.has(method);
+  }
+
+  allowsHeader(name: string): boolean {
+    const allowed = this.settings.allowedHeaders;
+    if (allowed.mode === 'reflect') return true;
+    if (allowed.mode === 'wildcard') return name !== 'authorization' || allowed.authorization;
+    return allowed.names.has(name);
+  }
+
+  private decide(request: CorsRequest, context?: CorsContext): CorsDecision | Promise<CorsDecision> {
     const origin = request.origin;
     if (origin === undefined) return request.method === 'OPTIONS' ? this.notCorsOptions : this.notCors;
     const kind = classifyCorsRequest(request) as Exclude<CorsRequestKind, 'not-cors'>;
@@ -176,7 +217,9 @@ class CompiledCorsPolicy implements CorsPolicy {
   private preflight(allowOrigin: string, request: CorsRequest, context: CorsContext): CorsDecision {
     const s = this.settings;
     const method = request.requestMethod as string;
-    if (!s.anyMethod && !this.methodSet.has(method)) {
+    // Safelisted methods are never checked against Access-Control-Allow-Methods: such a preflight (sent for a
+    // header) is judged by its origin and headers.
+    if (!s.anyMethod && !this.methodSet.has(method) && !SAFELISTED_METHODS.has(method)) {
       if (!isToken(method) || method.length > 64) return this.refuse('preflight', reasons.methodMalformed(), request, context);
       const upper = method.toUpperCase();
       const caseOnly = upper !== method && this.methodSet.has(upper);
@@ -209,7 +252,7 @@ class CompiledCorsPolicy implements CorsPolicy {
     for (const header of this.preflightTail) headers.push(header);
     if (reflected) headers.push(['access-control-allow-headers', reflected]);
     if (privateNetwork) headers.push(['access-control-allow-private-network', 'true']);
-    const vary = this.reflectHeaders ? (this.dependsOnOrigin ? VARY_ORIGIN_AND_HEADERS : VARY_HEADERS) : this.dependsOnOrigin ? VARY_ORIGIN : VARY_NONE;
+    const vary = this.dependsOnOrigin ? VARY_PREFLIGHT : VARY_PREFLIGHT_ANY_ORIGIN;
     const decision: CorsDecision = { kind: 'preflight', allowed: true, status: s.optionsSuccessStatus, headers, vary };
     if (s.preflightContinue) decision.continue = true;
     return decision;
@@ -230,7 +273,7 @@ class CompiledCorsPolicy implements CorsPolicy {
       allowed: false,
       headers: this.settings.debug ? [['polycors-reason', reason.code]] : NO_HEADERS,
       // Refusals depend on the origin (or on its presence, under '*'); a disabled policy answers the same to all.
-      vary: this.enabled ? VARY_ORIGIN : VARY_NONE,
+      vary: !this.enabled ? VARY_NONE : kind === 'preflight' ? VARY_PREFLIGHT : VARY_ORIGIN,
       reason,
     };
     if (kind === 'preflight') decision.status = CORS_DEFAULTS.refusedPreflightStatus;
@@ -244,6 +287,10 @@ class CompiledCorsPolicy implements CorsPolicy {
     }
     return decision;
   }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as Promise<T>)?.then === 'function';
 }
 
 function freezeDecision(decision: CorsDecision): CorsDecision {

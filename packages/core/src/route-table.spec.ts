@@ -76,3 +76,15 @@ describe('CorsRouteTable', () => {
     expect(dup.match('/x', 'GET')?.value).toBe(1);
   });
 });
+
+describe('CorsRouteTable.servedAt', () => {
+  it('lists every method served at a URL with the entry that serves it, across overlapping patterns', () => {
+    const table = new CorsRouteTable<string>();
+    table.add('GET', '/form/new', 'new-form');
+    table.add('DELETE', '/form/:id', 'delete-one');
+    table.add('GET', '/form/:id', 'get-one');
+    expect(table.servedAt('/form/new').sort()).toEqual([['DELETE', 'delete-one'], ['GET', 'new-form']]);
+    expect(table.servedAt('/form/7').sort()).toEqual([['DELETE', 'delete-one'], ['GET', 'get-one']]);
+    expect(table.servedAt('/nothing')).toEqual([]);
+  });
+});

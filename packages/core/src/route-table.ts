@@ -106,6 +106,23 @@ export class CorsRouteTable<T> {
     return { value, pattern: endpoint.pattern, methods: [...endpoint.entries.keys()], methodMatched: exact !== undefined };
   }
 
+  /**
+   * Every method served at `path`, each with the entry that serves it (what `match(path, method)` finds with
+   * `methodMatched`): what a preflight's answer must keep to, since the browser caches it for the whole URL.
+   */
+  servedAt(path: string): [method: string, value: T][] {
+    const served: [string, T][] = [];
+    const segments = this.split(path);
+    if (segments === undefined) return served;
+    const methods = new Set<string>();
+    for (const endpoint of this.collect(this.root, segments, 0, [])) for (const method of endpoint.entries.keys()) methods.add(method);
+    for (const method of methods) {
+      const match = this.match(path, method);
+      if (match?.methodMatched) served.push([method, match.value]);
+    }
+    return served;
+  }
+
   /** `path` as `staticPaths` keys it: trailing slash dropped (ignoreTrailingSlash), lower case (unless caseSensitive). */
   private staticKey(path: string): string {
     const trimmed = this.ignoreTrailingSlash && path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;

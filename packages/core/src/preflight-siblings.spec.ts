@@ -1,0 +1,129 @@
+import { describe, expect, it } from '@jest/globals';
+import { type CorsDecision, type CorsPolicy, type PreflightRoutes, createCorsPolicy } from './index.js';
+
+const APP = 'https://app.example.com';
+const ADMIN = 'https://admin.example.com';
+const headerOf = (decision: CorsDecision, name: string) => decision.headers.find(([key]) => key === name)?.[1];
+const preflight = (requestMethod: string, requestHeaders?: string) => ({ method: 'OPTIONS', origin: APP, requestMethod, requestHeaders });
+
+/** The reproduction: GET /form global, PATCH /form admin only, DELETE /form with CORS off. */
+function formRoutes(extra: Partial<Record<string, CorsPolicy>> = {}) {
+  const global = createCorsPolicy({ origin: [APP], methods: ['GET', 'HEAD', 'PATCH', 'DELETE'], maxAge: 600 });
+  const admin = createCorsPolicy({ origin: [ADMIN], methods: ['GET', 'HEAD', 'PATCH', 'DELETE'], maxAge: 600 });
+  const off = createCorsPolicy({ origin: false });
+  const byMethod: Record<string, CorsPolicy> = { GET: global, HEAD: global, PATCH: admin, DELETE: off, ...extra };
+  const routes: PreflightRoutes<CorsPolicy> = { served: Object.entries(byMethod) as [string, CorsPolicy][], fallback: createCorsPolicy({ origin: [APP] }) };
+  return { global, admin, off, routes };
+}
+
+describe('preflight answers and sibling routes (the browser caches methods and headers per URL)', () => {
+  it('never advertises a sibling method whose route refuses the origin or has CORS off', () => {
+    const { global, routes } = formRoutes();
+    const decision = global.evaluate(preflight('GET', 'x-app-version'), undefined, routes) as CorsDecision;
+    expect(decision.allowed).toBe(true);
+    expect(headerOf(decision, 'access-control-allow-methods')).toBe('GET, HEAD');
+  });
+
+  it('makes the answer non-reusable when a header it must allow could reach a safelisted sibling that refuses the origin', () => {
+    // POST /form refuses app.example.com: after a cached GET answer listing x-app-version, a POST with that header
+    // and a text/plain body would go out unpreflighted.
+    const { global, routes } = formRoutes({ POST: createCorsPolicy({ origin: [ADMIN] }) });
+    const decision = global.evaluate(preflight('GET', 'x-app-version'), undefined, routes) as CorsDecision;
+    expect(decision.allowed).toBe(true);
+    expect(headerOf(decision, 'access-control-allow-headers')).toBe('x-app-version');
+    expect(headerOf(decision, 'access-control-max-age')).toBe('0');
+    expect(decision.reusable).toBe(false);
+  });
+
+  it('keeps the configured Max-Age when the safe lists cover the request', () => {
+    const { global, routes } = formRoutes();
+    const decision = global.evaluate(preflight('GET', 'x-app-version'), undefined, routes) as CorsDecision;
+    expect(headerOf(decision, 'access-control-max-age')).toBe('600');
+    expect(decision.reusable).toBeUndefined();
+  });
+
+  it('drops headers that an advertisable sibling method does not allow', () => {
+    const patch = createCorsPolicy({ origin: [APP], allowedHeaders: ['content-type'] });
+    const { global, routes } = formRoutes({ PATCH: patch });
+    const decision = global.evaluate(preflight('GET', 'content-type,x-app-version'), undefined, routes) as CorsDecision;
+    expect(headerOf(decision, 'access-control-allow-methods')).toBe('GET, HEAD, PATCH');
+    // x-app-version is asked for but PATCH /form refuses it: answered once, never cached.
+    expect(headerOf(decision, 'access-control-max-age')).toBe('0');
+    const plain = global.evaluate(preflight('GET', 'content-type'), undefined, routes) as CorsDecision;
+    expect(headerOf(plain, 'access-control-allow-headers')).toBe('content-type');
+    expect(headerOf(plain, 'access-control-max-age')).toBe('600');
+  });
+
+  it('does not advertise a sibling that allows the origin but not credentials when the answer grants them', () => {
+    const withCredentials = createCorsPolicy({ origin: [APP], credentials: true, methods: ['GET', 'PATCH'] });
+    const withoutCredentials = createCorsPolicy({ origin: [APP], methods: ['PATCH'] });
+    const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', withCredentials], ['PATCH', withoutCredentials]], fallback: withCredentials };
+    const decision = withCredentials.evaluate(preflight('GET', 'x-a'), undefined, routes) as CorsDecision;
+    expect(headerOf(decision, 'access-control-allow-methods')).toBe('GET');
+  });
+
+  it('replaces a methods wildcard by the methods whose routes allow the origin', () => {
+    const any = createCorsPolicy({ origin: [APP], methods: '*' });
+    const refusing = createCorsPolicy({ origin: [ADMIN] });
+    const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', any], ['PUT', any], ['DELETE', refusing]], fallback: any };
+    const decision = any.evaluate(preflight('PUT'), undefined, routes) as CorsDecision;
+    expect(headerOf(decision, 'access-control-allow-methods')).toBe('GET, PUT');
+  });
+
+  it('replaces a headers wildcard by the requested names when a reachable sibling lists its headers', () => {
+    const any = createCorsPolicy({ origin: [APP], allowedHeaders: '*' });
+    const listed = createCorsPolicy({ origin: [APP], allowedHeaders: ['x-a'] });
+    const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', any], ['POST', listed]], fallback: any };
+    const decision = any.evaluate(preflight('GET', 'x-a'), undefined, routes) as CorsDecision;
+    expect(headerOf(decision, 'access-control-allow-headers')).toBe('x-a');
+    const other = any.evaluate(preflight('GET', 'x-b'), undefined, routes) as CorsDecision;
+    expect(headerOf(other, 'access-control-max-age')).toBe('0');
+  });
+
+  it('never makes an answer for a method no route serves reusable', () => {
+    const { routes } = formRoutes();
+    const decision = routes.fallback.evaluate(preflight('PUT'), undefined, routes) as CorsDecision;
+    expect(decision.allowed).toBe(true);
+    expect(headerOf(decision, 'access-control-max-age')).toBe('0');
+  });
+
+  it('answers exactly as before when every route at the URL shares the policy', () => {
+    const policy = createCorsPolicy({ origin: [APP], maxAge: 60 });
+    const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', policy], ['PATCH', policy]], fallback: policy };
+    const alone = policy.evaluate(preflight('PATCH', 'x-a')) as CorsDecision;
+    expect(policy.evaluate(preflight('PATCH', 'x-a'), undefined, routes)).toEqual(alone);
+  });
+
+  it('asks asynchronous origin functions of siblings and waits for them', async () => {
+    const primary = createCorsPolicy({ origin: [APP], methods: ['GET', 'PATCH', 'DELETE'] });
+    const asyncYes = createCorsPolicy({ origin: async (origin: string) => origin === APP });
+    const asyncNo = createCorsPolicy({ origin: async () => false });
+    const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', primary], ['PATCH', asyncYes], ['DELETE', asyncNo]], fallback: primary };
+    const decision = await primary.evaluate(preflight('GET', 'x-a'), undefined, routes);
+    expect(headerOf(decision, 'access-control-allow-methods')).toBe('GET, PATCH');
+  });
+
+  it('leaves refused preflights as they are', () => {
+    const { admin, routes } = formRoutes();
+    const decision = admin.evaluate(preflight('PATCH'), undefined, routes) as CorsDecision;
+    expect(decision).toMatchObject({ allowed: false, status: 403, headers: [] });
+  });
+});
+
+describe('preflights for safelisted methods', () => {
+  it('judges a GET, HEAD or POST preflight by origin and headers, not by the methods list (Fetch never checks them)', () => {
+    const policy = createCorsPolicy({ origin: [APP], methods: ['PUT'], allowedHeaders: ['x-a'] });
+    for (const method of ['GET', 'HEAD', 'POST']) {
+      expect((policy.evaluate(preflight(method, 'x-a')) as CorsDecision).allowed).toBe(true);
+      expect((policy.evaluate(preflight(method, 'x-b')) as CorsDecision).reason?.code).toBe('header-not-allowed');
+    }
+    expect((policy.evaluate(preflight('DELETE')) as CorsDecision).reason?.code).toBe('method-not-allowed');
+  });
+});
+
+describe('preflight Vary', () => {
+  it("lists the request headers a preflight's answer depends on, even under '*'", () => {
+    const decision = createCorsPolicy({ origin: '*' }).evaluate(preflight('PUT')) as CorsDecision;
+    expect(decision.vary).toEqual(['Access-Control-Request-Method', 'Access-Control-Request-Headers']);
+  });
+});

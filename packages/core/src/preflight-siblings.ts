@@ -1,0 +1,184 @@
+/**
+ * The route boundary under the browser's preflight cache.
+ *
+ * A browser caches a preflight answer per (origin, URL, credentials mode), one entry per method of
+ * `Access-Control-Allow-Methods` and one per name of `Access-Control-Allow-Headers`. A later request to the same URL
+ * skips its preflight when its method is safelisted (GET, HEAD, POST) or cached, and each of its non-safelisted
+ * request headers is cached. One route's answer therefore grants, for the cache's lifetime, requests that its
+ * sibling routes on the same URL would judge. An allowed preflight answer keeps to these rules
+ * (packages/core/README.md, "Preflights and the browser's cache"):
+ *
+ * 1. A method is advertised only when the policy that judges that method at this URL allows the origin and the
+ *    method (and grants credentials, when this answer does).
+ * 2. A request header is advertised only when every policy that could see it unpreflighted allows the origin and the
+ *    header: those of the safelisted methods, those of every method any answer here may advertise (rule 1), and the
+ *    fallback policy (methods no route serves) when it allows the origin.
+ * 3. Where the lists that keep rules 1 and 2 do not cover the request being answered, the answer keeps what the
+ *    request needs but carries `Access-Control-Max-Age: 0`: it passes this once and is never reused.
+ * 4. A preflight for a method no route serves at this URL is never reusable.
+ */
+import type { CorsContext, CorsDecision, CorsRequest } from './options.js';
+
+/** What the adapter knows about the URL a preflight asks about. */
+export interface PreflightRoutes<P = unknown> {
+  /** Each method a route serves at this URL, with the policy an actual request with that method is judged by. */
+  readonly served: ReadonlyArray<readonly [method: string, policy: P]>;
+  /** The policy for methods no route serves at this URL (the adapter's global or not-found policy). */
+  readonly fallback: P;
+}
+
+/** What the rules need to know of one policy (implemented by the compiled policy; never shown to users). */
+export interface SiblingJudge {
+  readonly enabled: boolean;
+  readonly grantsCredentials: boolean;
+  /** `true` when every method is allowed (`methods: '*'`). */
+  readonly allowsAnyMethod: boolean;
+  /** `true` when every request header but `authorization` is allowed (reflect or `'*'`). */
+  readonly allowsAnyHeader: boolean;
+  /** Does the policy allow this origin? No refusal hooks, no logging: this is a question, not a request. */
+  allowsOrigin(origin: string, context: CorsContext): boolean | Promise<boolean>;
+  allowsMethod(method: string): boolean;
+  /** `name` in lower case. */
+  allowsHeader(name: string): boolean;
+}
+
+const SAFELISTED_METHODS: readonly string[] = ['GET', 'HEAD', 'POST'];
+
+interface Candidate {
+  judge: SiblingJudge;
+  origin?: boolean;
+}
+
+/**
+ * Narrows an allowed preflight decision of `primary` to what its sibling routes allow (the rules above).
+ * Returns `decision` itself when every policy at this URL is `primary`.
+ */
+export function guardPreflightForSiblings(
+  primary: SiblingJudge,
+  decision: CorsDecision,
+  request: CorsRequest,
+  context: CorsContext,
+  routes: PreflightRoutes<SiblingJudge>,
+): CorsDecision | Promise<CorsDecision> {
+  const served = routes.served;
+  let alone = routes.fallback === primary;
+  for (let i = 0; alone && i < served.length; i++) alone = served[i][1] === primary;
+  if (alone) return decision;
+
+  const origin = request.origin as string;
+  // One origin question per distinct policy.
+  const candidates: Candidate[] = [];
+  const candidateOf = (judge: SiblingJudge): Candidate => {
+    for (const candidate of candidates) if (candidate.judge === judge) return candidate;
+    const candidate: Candidate = { judge };
+    candidates.push(candidate);
+    return candidate;
+  };
+  const byMethod = new Map<string, Candidate>();
+  for (const [method, judge] of served) if (!byMethod.has(method)) byMethod.set(method, candidateOf(judge));
+  const fallback = candidateOf(routes.fallback);
+  candidateOf(primary).origin = true;
+
+  const pending: Promise<void>[] = [];
+  for (const candidate of candidates) {
+    if (candidate.origin !== undefined) continue;
+    if (!candidate.judge.enabled) {
+      candidate.origin = false;
+      continue;
+    }
+    const answer = candidate.judge.allowsOrigin(origin, context);
+    if (typeof answer === 'boolean') candidate.origin = answer;
+    else pending.push(answer.then((allowed) => void (candidate.origin = allowed), () => void (candidate.origin = false)));
+  }
+  const compose = () => composeAnswer(primary, decision, request, byMethod, fallback);
+  if (pending.length === 0) return compose();
+  return Promise.all(pending).then(compose);
+}
+
+function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: CorsRequest, byMethod: Map<string, Candidate>, fallback: Candidate): CorsDecision {
+  const credentials = primary.grantsCredentials;
+  const judgeFor = (method: string) => byMethod.get(method) ?? fallback;
+  // A policy whose requests could be cached under this answer's credentials mode.
+  const grants = (candidate: Candidate) => candidate.origin === true && (!credentials || candidate.judge.grantsCredentials);
+  const requestMethod = request.requestMethod as string;
+
+  // Rule 1: methods.
+  const advertised = headerValue(decision, 'access-control-allow-methods');
+  let methods: string[] = [];
+  if (advertised === '*') {
+    let keep = true;
+    for (const candidate of [...byMethod.values(), fallback]) keep &&= grants(candidate) && candidate.judge.allowsAnyMethod;
+    if (keep) methods = ['*'];
+    else {
+      for (const method of byMethod.keys()) if (grants(judgeFor(method)) && judgeFor(method).judge.allowsMethod(method)) methods.push(method);
+      if (!methods.includes(requestMethod)) methods.push(requestMethod);
+    }
+  } else if (advertised !== undefined) {
+    for (const method of splitList(advertised, false)) {
+      if (method === requestMethod || (grants(judgeFor(method)) && judgeFor(method).judge.allowsMethod(method))) methods.push(method);
+    }
+  }
+
+  // Rule 2: the policies a request carrying an advertised header could reach without a preflight.
+  const reachable = new Set<Candidate>();
+  for (const method of SAFELISTED_METHODS) reachable.add(judgeFor(method));
+  for (const [method, candidate] of byMethod) if (candidate.origin === true && candidate.judge.allowsMethod(method)) reachable.add(candidate);
+  if (fallback.origin === true) reachable.add(fallback);
+  const headerSafe = (name: string) => {
+    for (const candidate of reachable) if (!grants(candidate) || !candidate.judge.allowsHeader(name)) return false;
+    return true;
+  };
+  let anyHeaderSafe = true;
+  for (const candidate of reachable) anyHeaderSafe &&= grants(candidate) && candidate.judge.allowsAnyHeader;
+
+  const requested = request.requestHeaders === undefined ? [] : splitList(request.requestHeaders, true);
+  const offered = headerValue(decision, 'access-control-allow-headers');
+  const headers: string[] = [];
+  let wildcard = false;
+  if (offered !== undefined) {
+    for (const name of splitList(offered, true)) {
+      if (name === '*') {
+        if (anyHeaderSafe) wildcard = true;
+        // Without the wildcard, name each requested header that every reachable policy allows.
+        else for (const asked of requested) if (asked !== 'authorization' && headerSafe(asked) && !headers.includes(asked)) headers.push(asked);
+      } else if (headerSafe(name) && !headers.includes(name)) headers.push(name);
+    }
+  }
+  if (wildcard) headers.unshift('*');
+
+  // Rule 3 and 4: does the safe answer still cover this request?
+  const covered = requested.every((name) => headers.includes(name) || (wildcard && name !== 'authorization'));
+  const servedHere = byMethod.has(requestMethod) || SAFELISTED_METHODS.includes(requestMethod);
+  const reusable = covered && servedHere;
+
+  const result: [string, string][] = [];
+  for (const [name, value] of decision.headers) {
+    if (name === 'access-control-allow-methods') {
+      if (methods.length > 0) result.push([name, methods.join(', ')]);
+    } else if (name === 'access-control-allow-headers') {
+      if (!reusable) result.push([name, value]);
+      else if (headers.length > 0) result.push([name, headers.join(', ')]);
+    } else if (name === 'access-control-max-age') {
+      if (reusable) result.push([name, value]);
+    } else result.push([name, value]);
+  }
+  if (!reusable) result.push(['access-control-max-age', '0']);
+  const guarded: CorsDecision = { ...decision, headers: result };
+  if (!reusable) guarded.reusable = false;
+  return guarded;
+}
+
+function headerValue(decision: CorsDecision, name: string): string | undefined {
+  for (const [key, value] of decision.headers) if (key === name) return value;
+  return undefined;
+}
+
+/** A comma-separated list as policies write it; header names lower-cased. */
+function splitList(value: string, lower: boolean): string[] {
+  const items: string[] = [];
+  for (const item of value.split(',')) {
+    const trimmed = item.trim();
+    if (trimmed !== '') items.push(lower ? trimmed.toLowerCase() : trimmed);
+  }
+  return items;
+}
