@@ -4,7 +4,7 @@
  * and auth hooks run, and make sure a reply never carries two Access-Control-Allow-Origin values.
  */
 import { CorsConfigError, appendVary } from '@polycors/core';
-import type { CorsDecision, CorsLogger, CorsRequest } from '@polycors/core';
+import type { CorsDecision, CorsLogger, CorsPolicy, CorsRequest, PreflightRoutes } from '@polycors/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, LogLevel } from 'fastify';
 import fp from 'fastify-plugin';
 import { ADAPTER_DEFAULTS, VALID_HOOKS } from './options.js';
@@ -134,7 +134,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
       next();
       return;
     }
-    if (compiled.cacheControl) reply.header('cache-control', compiled.cacheControl);
+    if (compiled.cacheControl && decision.reusable !== false) reply.header('cache-control', compiled.cacheControl);
     // Safari waits for a body on a 204 without Content-Length.
     reply.code(decision.status ?? 204).header('content-length', '0').send();
   };
@@ -151,7 +151,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
         requestHeaders: asString(headers['access-control-request-headers']),
         requestPrivateNetwork: asString(headers['access-control-request-private-network']),
       };
-      const decision = compiled.policy.evaluate(corsRequest, request);
+      const decision = compiled.policy.evaluate(corsRequest, request, preflightRoutes(set, request, registry));
       if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, origin, next), (error: unknown) => next(toError(error)));
       else answerPreflight(request, reply, decision, compiled, origin, next);
     }, next);
@@ -251,6 +251,14 @@ function readAdapterSettings(options: PolycorsOptions): AdapterSettings {
     logLevel: options.logLevel,
     refusalLogLevel: options.refusalLogLevel ?? ADAPTER_DEFAULTS.refusalLogLevel,
   };
+}
+
+/** The policy of every route at the preflight's URL, by method: core keeps the answer within what each allows. */
+function preflightRoutes(set: PolicySet, request: FastifyRequest, registry: RouteRegistry): PreflightRoutes<CorsPolicy> {
+  const served = registry.servedAt(request.url, request.raw as unknown as { headers: Record<string, unknown> });
+  const routes: [string, CorsPolicy][] = [];
+  for (const [method, entry] of served) routes.push([method, set.forRoute(entry).policy]);
+  return { served: routes, fallback: set.fallback.policy };
 }
 
 /** Writes a decision's headers and merges its Vary tokens into any Vary already set. */

@@ -141,6 +141,27 @@ export class RouteRegistry {
     return undefined;
   }
 
+  /**
+   * Every method a route serves at `url`, with that route: the routes whose requests a cached answer to a preflight
+   * for this URL could let through (the browser caches per URL, not per method).
+   */
+  servedAt(url: string, request: { headers: Record<string, unknown> }): [method: string, entry: RouteEntry][] {
+    const served: [string, RouteEntry][] = [];
+    const router = this.router;
+    if (!router) return served;
+    try {
+      const constraints = this.constrained ? router.constrainer.deriveSyncConstraints(request, undefined) : undefined;
+      for (const method of this.methods) {
+        if (method === 'OPTIONS') continue;
+        const found = router.find(method, url, constraints);
+        if (found) served.push([method, found.store]);
+      }
+    } catch {
+      // A URL the router cannot read: no route serves it.
+    }
+    return served;
+  }
+
   private supportedConstraints(constraints: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
     if (!constraints) return undefined;
     const kept: Record<string, unknown> = {};

@@ -116,7 +116,7 @@ describe('prefixed and nested plugins', () => {
       const response = await send('OPTIONS', path, preflight(APP, 'GET'));
       expect([path, response.status, response.headers['access-control-allow-methods']]).toEqual([path, 204, 'GET, HEAD']);
     }
-    expect((await send('OPTIONS', '/v1/', preflight(APP, 'POST'))).status).toBe(403);
+    expect((await send('OPTIONS', '/v1/', preflight(APP, 'PUT'))).status).toBe(403);
   });
 
   it('follows ignoreTrailingSlash and caseSensitive from routerOptions', async () => {
@@ -260,5 +260,50 @@ describe('Access-Control-Allow-Origin is never sent twice', () => {
       expect([path, acaoValues(response)]).toEqual([path, [expect.any(String)]]);
     }
     expect(acaoValues(await send('GET', '/array', { origin: APP }))).toEqual([APP]);
+  });
+});
+
+describe("sibling routes and the browser's preflight cache (one answer is cached for the whole URL)", () => {
+  const form = (post?: 'refusing') => async (app: FastifyInstance) => {
+    await app.register(polycors, { origin: [APP], maxAge: 600 });
+    app.get('/form', async () => 'form');
+    app.patch('/form', { config: { cors: { origin: [ADMIN], inherit: false } } }, async () => 'patched');
+    app.delete('/form', { config: { cors: false } }, async () => 'deleted');
+    if (post) app.post('/form', { config: { cors: { origin: [ADMIN], inherit: false } } }, async () => 'posted');
+  };
+
+  it('never lists a sibling method whose route refuses the origin or has CORS off', async () => {
+    const { send } = await start(form());
+    const get = await send('OPTIONS', '/form', preflight(APP, 'GET', 'x-app-version'));
+    expect(get.status).toBe(204);
+    expect(get.headers['access-control-allow-methods']).toBe('GET, HEAD');
+    expect(get.headers['access-control-allow-headers']).toBe('x-app-version');
+    expect(get.headers['access-control-max-age']).toBe('600');
+    // The admin origin asking for PATCH gets PATCH (its route's own list), not the GET route's methods.
+    const patch = await send('OPTIONS', '/form', preflight(ADMIN, 'PATCH'));
+    expect(patch.headers['access-control-allow-methods']).toBe('PATCH');
+  });
+
+  it('answers Max-Age: 0 when a header the request needs could reach a safelisted sibling that refuses the origin', async () => {
+    // After a cached answer listing x-app-version, a POST with it and a text/plain body would go out unpreflighted.
+    const { send } = await start(form('refusing'));
+    const get = await send('OPTIONS', '/form', preflight(APP, 'GET', 'x-app-version'));
+    expect(get.status).toBe(204);
+    expect(get.headers['access-control-allow-headers']).toBe('x-app-version');
+    expect(get.headers['access-control-max-age']).toBe('0');
+    const simple = await send('OPTIONS', '/form', preflight(APP, 'GET'));
+    expect(simple.headers['access-control-max-age']).toBe('600');
+  });
+
+  it('sends no Cache-Control of its own on an answer that must not be reused', async () => {
+    const { send } = await start(async (app) => {
+      await app.register(polycors, { origin: [APP], cacheControl: 600 });
+      app.get('/form', async () => 'form');
+      app.post('/form', { config: { cors: false } }, async () => 'posted');
+    });
+    const get = await send('OPTIONS', '/form', preflight(APP, 'GET', 'x-app-version'));
+    expect(get.status).toBe(204);
+    expect(get.headers['access-control-max-age']).toBe('0');
+    expect(get.headers['cache-control']).toBeUndefined();
   });
 });
