@@ -4,12 +4,12 @@
  * middleware; actual requests get their headers before downstream runs, and keep them (with Vary) when
  * downstream throws, since Koa's error handler removes every header that is not on the error.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsLogger, type CorsRequest, appendVary, isPreflightRequest } from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsLogger, type CorsPolicy, type CorsRequest, type PreflightRoutes, appendVary, isPreflightRequest } from '@polycors/core';
 import type { Context, Middleware, Next } from 'koa';
 import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, isPromise } from './compile.js';
 import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
 import { APPLIED } from './route-marker.js';
-import { buildRouterTables, resolveRoute, tablesAreCurrent } from './route-resolver.js';
+import { buildRouterTables, resolveRoute, resolveServedAt, tablesAreCurrent } from './route-resolver.js';
 import { type LayerOptions, translateOptions } from './translate.js';
 
 export interface KoaCorsMiddleware extends Middleware {
@@ -89,7 +89,7 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
     (ctx as unknown as Record<symbol, unknown>)[APPLIED] = entry.markers;
 
     const policy = request.origin !== undefined && entry.credentials ? ((await askCredentials(entry, ctx, logger)) ? entry.withCredentials! : entry.policy) : entry.policy;
-    const evaluated = policy.evaluate(request, ctx);
+    const evaluated = policy.evaluate(request, ctx, isPreflight && built.tables.length > 0 ? preflightRoutes(built, ctx) : undefined);
     const decision = isPromise(evaluated) ? await evaluated : evaluated;
     for (const [name, value] of decision.headers) ctx.set(name, value);
     if (decision.vary.length > 0) ctx.set('Vary', appendVary(ctx.response.get('Vary'), decision.vary));
@@ -112,6 +112,16 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
     return this;
   };
   return middleware;
+}
+
+/**
+ * The policy of every route at the preflight's URL, by method, for core to keep the answer within. A route whose
+ * credentials are decided per request (a credentials function) counts without them: the stricter reading.
+ */
+function preflightRoutes(built: Built, ctx: Context): PreflightRoutes<CorsPolicy> {
+  const served: [string, CorsPolicy][] = [];
+  for (const [method, entry] of resolveServedAt(built.tables, ctx)) served.push([method, entry.policy]);
+  return { served, fallback: built.global.policy };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -147,6 +147,33 @@ export function resolveRoute(tables: readonly RouterTables[], ctx: Context, meth
   return undefined;
 }
 
+/**
+ * Every method some route serves at the request's path, each with the route @koa/router would run for it: what a
+ * preflight answer for this URL must keep to (the browser caches it for the URL, not for one method).
+ */
+export function resolveServedAt(tables: readonly RouterTables[], ctx: Context): [method: string, entry: CompiledEntry][] {
+  const served = new Map<string, Indexed>();
+  const decided = new Set<string>();
+  for (const { router, tables: byOptions } of tables) {
+    if (router.host && router.matchHost && !router.matchHost(ctx.host)) continue;
+    const path = router.opts?.routerPath || (ctx as { newRouterPath?: string }).newRouterPath || ctx.path;
+    const found = new Map<string, Indexed>();
+    for (const table of byOptions) {
+      for (const [method, value] of table.servedAt(path)) {
+        const best = found.get(method);
+        if (best === undefined || value.index < best.index) found.set(method, value);
+      }
+    }
+    // The first router with a route for a method serves it.
+    for (const [method, value] of found) {
+      if (decided.has(method)) continue;
+      decided.add(method);
+      served.set(method, value);
+    }
+  }
+  return [...served].map(([method, value]) => [method, value.entry]);
+}
+
 export function tablesAreCurrent(tables: readonly RouterTables[]): boolean {
   for (const table of tables) if (table.router.stack.length !== table.builtLength) return false;
   return true;

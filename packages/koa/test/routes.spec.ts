@@ -34,13 +34,18 @@ describe('per-route policies with @koa/router', () => {
 
     const patch = await preflight(server, '/form', ADMIN, 'PATCH', 'content-type');
     expect(patch.status).toBe(204);
+    // Only PATCH: GET and HEAD /form refuse the admin origin, and the browser caches the answer for the whole URL.
+    // Not reusable either: a cached content-type entry would let a credentialed GET or POST with that header through
+    // to routes that refuse the admin origin.
     expect(corsHeaders(patch)).toEqual({
       'access-control-allow-origin': ADMIN,
       'access-control-allow-credentials': 'true',
-      'access-control-allow-methods': 'HEAD, GET, PATCH',
+      'access-control-allow-methods': 'PATCH',
       'access-control-allow-headers': 'content-type',
-      'access-control-max-age': '600',
+      'access-control-max-age': '0',
     });
+    const plainPatch = await preflight(server, '/form', ADMIN, 'PATCH');
+    expect(plainPatch.header('access-control-max-age')).toBe('600');
     // The GET route has only the global policy: the admin origin and credentials are not granted there.
     const get = await preflight(server, '/form', ADMIN, 'GET', 'x-trace');
     expect(get.status).toBe(403);
@@ -297,5 +302,27 @@ describe('building per-route policies', () => {
     router.put('/c', corsRoute({ exposeHeaders: ['X-C'] }), ok('c'));
     cors({ origin: 'https://*.github.io', router, logger });
     expect(logger.warnings.filter((w) => w.includes('origin-public-suffix-wildcard'))).toHaveLength(1);
+  });
+});
+
+describe("sibling routes and the browser's preflight cache (one answer is cached for the whole URL)", () => {
+  it('never lists a sibling method whose route refuses the origin or has CORS off, and never caches what a refusing safelisted sibling would see', async () => {
+    const router = new Router();
+    router.get('/form', ok('read'));
+    router.patch('/form', corsRoute({ origin: [ADMIN], inherit: false }), ok('patched'));
+    router.delete('/form', corsRoute(false), ok('deleted'));
+    const { server, reached } = await serveRouter(router, { maxAge: 600 });
+
+    const get = await preflight(server, '/form', APP, 'GET', 'x-app-version');
+    expect(get.status).toBe(204);
+    expect(get.header('access-control-allow-methods')).toBe('HEAD, GET');
+    expect(get.header('access-control-allow-headers')).toBe('x-app-version');
+    expect(get.header('access-control-max-age')).toBe('600');
+
+    router.post('/form', corsRoute({ origin: [ADMIN], inherit: false }), ok('posted'));
+    const withPost = await preflight(server, '/form', APP, 'GET', 'x-app-version');
+    expect(withPost.status).toBe(204);
+    expect(withPost.header('access-control-max-age')).toBe('0');
+    expect(reached).toEqual([]);
   });
 });
