@@ -10,6 +10,7 @@ import {
   type CorsOptions,
   type CorsPolicy,
   CorsRouteTable,
+  type PreflightRoutes,
   createCorsPolicy,
   mergeCorsOptions,
 } from '@polycors/core';
@@ -51,6 +52,16 @@ export class CorsEngine {
   /** The policy of the route that would serve `requestMethod` on `path`; the global policy for unknown paths. */
   forPreflight(path: string, requestMethod: string): RoutePolicy {
     return this.table.match(path, requestMethod)?.value ?? this.global;
+  }
+
+  /**
+   * The policy of every route at `path`, by method, and the global one for the rest: what a preflight's answer must
+   * keep to, since the browser caches it for the whole URL.
+   */
+  preflightRoutes(path: string): PreflightRoutes<CorsPolicy> {
+    const served: [string, CorsPolicy][] = [];
+    for (const [method, route] of this.table.servedAt(path)) served.push([method, route.policy]);
+    return { served, fallback: this.global.policy };
   }
 
   /** The policy of the route serving `method` on `path`; the global policy when no route serves it (a 404). */

@@ -17,7 +17,9 @@ import {
   CorsConfigError,
   type CorsDecision,
   type CorsLogger,
+  type CorsPolicy,
   type CorsRequest,
+  type PreflightRoutes,
   appendVary,
 } from '@polycors/core';
 import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.constants.js';
@@ -168,9 +170,11 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     const path = query === -1 ? url : url.slice(0, query);
     let route: RoutePolicy;
     let request: CorsRequest;
+    let routes: PreflightRoutes<CorsPolicy> | undefined;
     const requestMethod = headers['access-control-request-method'];
     if (method === 'OPTIONS' && origin !== undefined && typeof requestMethod === 'string') {
       route = engine.forPreflight(path, requestMethod);
+      routes = engine.preflightRoutes(path);
       request = {
         method,
         origin,
@@ -184,7 +188,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     }
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
-      decision = route.policy.evaluate(request, req);
+      decision = route.policy.evaluate(request, req, routes);
     } catch (error) {
       return next(error);
     }
