@@ -82,9 +82,19 @@ describe('preflight answers and sibling routes (the browser caches methods and h
 
   it('never makes an answer for a method no route serves reusable', () => {
     const { routes } = formRoutes();
-    const decision = routes.fallback.evaluate(preflight('PUT'), undefined, routes) as CorsDecision;
+    const decision = routes.fallback!.evaluate(preflight('PUT'), undefined, routes) as CorsDecision;
     expect(decision.allowed).toBe(true);
     expect(headerOf(decision, 'access-control-max-age')).toBe('0');
+  });
+
+  it('lets methods no route serves constrain nothing where such requests reach no handler (no fallback policy)', () => {
+    const get = createCorsPolicy({ origin: [APP], allowedHeaders: ['x-app-version'], maxAge: 600 });
+    const narrow = createCorsPolicy({ origin: [APP], allowedHeaders: ['content-type'] });
+    const withFallback = get.evaluate(preflight('GET', 'x-app-version'), undefined, { served: [['GET', get]], fallback: narrow }) as CorsDecision;
+    // A POST with x-app-version could reach middleware judged by the narrower global policy: not cached.
+    expect(headerOf(withFallback, 'access-control-max-age')).toBe('0');
+    const without = get.evaluate(preflight('GET', 'x-app-version'), undefined, { served: [['GET', get]], fallback: undefined }) as CorsDecision;
+    expect(headerOf(without, 'access-control-max-age')).toBe('600');
   });
 
   it('answers exactly as before when every route at the URL shares the policy', () => {

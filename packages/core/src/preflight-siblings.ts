@@ -12,7 +12,8 @@
  *    method (and grants credentials, when this answer does).
  * 2. A request header is advertised only when every policy that could see it unpreflighted allows the origin and the
  *    header: those of the safelisted methods, those of every method any answer here may advertise (rule 1), and the
- *    fallback policy (methods no route serves) when it allows the origin.
+ *    fallback policy (methods no route serves) when it allows the origin. Where the adapter knows that requests no
+ *    route serves reach no handler (Fastify's 404), there is no fallback policy and such methods constrain nothing.
  * 3. Where the lists that keep rules 1 and 2 do not cover the request being answered, the answer keeps what the
  *    request needs but carries `Access-Control-Max-Age: 0`: it passes this once and is never reused.
  * 4. A preflight for a method no route serves at this URL is never reusable.
@@ -23,8 +24,11 @@ import type { CorsContext, CorsDecision, CorsRequest } from './options.js';
 export interface PreflightRoutes<P = unknown> {
   /** Each method a route serves at this URL, with the policy an actual request with that method is judged by. */
   readonly served: ReadonlyArray<readonly [method: string, policy: P]>;
-  /** The policy for methods no route serves at this URL (the adapter's global or not-found policy). */
-  readonly fallback: P;
+  /**
+   * The policy for requests with methods no route serves at this URL (the adapter's global policy, where such
+   * requests can still reach middleware), or `undefined` where they reach no handler (the framework answers 404).
+   */
+  readonly fallback: P | undefined;
 }
 
 /** What the rules need to know of one policy (implemented by the compiled policy; never shown to users). */
@@ -61,7 +65,7 @@ export function guardPreflightForSiblings(
   routes: PreflightRoutes<SiblingJudge>,
 ): CorsDecision | Promise<CorsDecision> {
   const served = routes.served;
-  let alone = routes.fallback === primary;
+  let alone = routes.fallback === undefined || routes.fallback === primary;
   for (let i = 0; alone && i < served.length; i++) alone = served[i][1] === primary;
   if (alone) return decision;
 
@@ -76,7 +80,7 @@ export function guardPreflightForSiblings(
   };
   const byMethod = new Map<string, Candidate>();
   for (const [method, judge] of served) if (!byMethod.has(method)) byMethod.set(method, candidateOf(judge));
-  const fallback = candidateOf(routes.fallback);
+  const fallback = routes.fallback === undefined ? undefined : candidateOf(routes.fallback);
   candidateOf(primary).origin = true;
 
   const pending: Promise<void>[] = [];
@@ -95,11 +99,16 @@ export function guardPreflightForSiblings(
   return Promise.all(pending).then(compose);
 }
 
-function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: CorsRequest, byMethod: Map<string, Candidate>, fallback: Candidate): CorsDecision {
+function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: CorsRequest, byMethod: Map<string, Candidate>, fallback: Candidate | undefined): CorsDecision {
   const credentials = primary.grantsCredentials;
   const judgeFor = (method: string) => byMethod.get(method) ?? fallback;
   // A policy whose requests could be cached under this answer's credentials mode.
   const grants = (candidate: Candidate) => candidate.origin === true && (!credentials || candidate.judge.grantsCredentials);
+  // May `method` be advertised? Where no handler serves it (no fallback policy), advertising it grants nothing.
+  const advertisable = (method: string) => {
+    const candidate = judgeFor(method);
+    return candidate === undefined || (grants(candidate) && candidate.judge.allowsMethod(method));
+  };
   const requestMethod = request.requestMethod as string;
 
   // Rule 1: methods.
@@ -107,23 +116,27 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
   let methods: string[] = [];
   if (advertised === '*') {
     let keep = true;
-    for (const candidate of [...byMethod.values(), fallback]) keep &&= grants(candidate) && candidate.judge.allowsAnyMethod;
+    for (const candidate of byMethod.values()) keep &&= grants(candidate) && candidate.judge.allowsAnyMethod;
+    if (fallback !== undefined) keep &&= grants(fallback) && fallback.judge.allowsAnyMethod;
     if (keep) methods = ['*'];
     else {
-      for (const method of byMethod.keys()) if (grants(judgeFor(method)) && judgeFor(method).judge.allowsMethod(method)) methods.push(method);
+      for (const method of byMethod.keys()) if (advertisable(method)) methods.push(method);
       if (!methods.includes(requestMethod)) methods.push(requestMethod);
     }
   } else if (advertised !== undefined) {
     for (const method of splitList(advertised, false)) {
-      if (method === requestMethod || (grants(judgeFor(method)) && judgeFor(method).judge.allowsMethod(method))) methods.push(method);
+      if (method === requestMethod || advertisable(method)) methods.push(method);
     }
   }
 
   // Rule 2: the policies a request carrying an advertised header could reach without a preflight.
   const reachable = new Set<Candidate>();
-  for (const method of SAFELISTED_METHODS) reachable.add(judgeFor(method));
+  for (const method of SAFELISTED_METHODS) {
+    const candidate = judgeFor(method);
+    if (candidate !== undefined) reachable.add(candidate);
+  }
   for (const [method, candidate] of byMethod) if (candidate.origin === true && candidate.judge.allowsMethod(method)) reachable.add(candidate);
-  if (fallback.origin === true) reachable.add(fallback);
+  if (fallback?.origin === true) reachable.add(fallback);
   const headerSafe = (name: string) => {
     for (const candidate of reachable) if (!grants(candidate) || !candidate.judge.allowsHeader(name)) return false;
     return true;

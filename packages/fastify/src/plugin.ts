@@ -258,7 +258,8 @@ function preflightRoutes(set: PolicySet, request: FastifyRequest, registry: Rout
   const served = registry.servedAt(request.url, request.raw as unknown as { headers: Record<string, unknown> });
   const routes: [string, CorsPolicy][] = [];
   for (const [method, entry] of served) routes.push([method, set.forRoute(entry).policy]);
-  return { served: routes, fallback: set.fallback.policy };
+  // Requests no route serves get Fastify's 404: no handler a cached answer could let them reach.
+  return { served: routes, fallback: undefined };
 }
 
 /** Writes a decision's headers and merges its Vary tokens into any Vary already set. */
