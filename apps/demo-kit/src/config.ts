@@ -22,6 +22,8 @@ export interface DemoConfig {
 
 /** The playground's origins (apps/playground listens on 5173). */
 export const DEFAULT_ORIGINS: readonly string[] = Object.freeze(['http://localhost:5173', 'http://127.0.0.1:5173']);
+/** The origin the demos' admin-only routes allow (no page of the demos runs on it): the sibling-route cases. */
+export const ADMIN_ORIGIN = 'https://admin.example.com';
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_TOKEN = 'demo-token';
 

@@ -1,4 +1,4 @@
-export { DEFAULT_HOST, DEFAULT_ORIGINS, DEFAULT_TOKEN, demoConfigFromEnv, type DemoConfig } from './config.js';
+export { ADMIN_ORIGIN, DEFAULT_HOST, DEFAULT_ORIGINS, DEFAULT_TOKEN, demoConfigFromEnv, type DemoConfig } from './config.js';
 export {
   GUARD_NAMES,
   hasSessionCookie,

@@ -11,11 +11,16 @@
  *   GET   /internal  CORS off (`cors: false`)
  *   GET   /legacy    a deliberately unsafe policy (`origin: '*'` with credentials) accepted by `strict: false`,
  *                    which starts with warnings; browsers refuse its credentialed responses
+ *   GET    /siblings       X-App-Version allowed; PATCH /siblings only for https://admin.example.com
+ *   PATCH  /siblings       (`inherit: false`); DELETE /siblings CORS off: a GET preflight's cached answer must
+ *   DELETE /siblings       never let the PATCH or the DELETE through (the browser caches per URL)
+ *   GET    /siblings-post  the same, with POST /siblings-post only for https://admin.example.com: a cached
+ *   POST   /siblings-post  X-App-Version would let a POST (a safelisted method) through, so it is not cached
  *
  * Preflights are cached 300 s (`maxAge: 300`) unless a route says otherwise.
  */
 import { randomUUID } from 'node:crypto';
-import { type DemoConfig, hasSessionCookie, RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
+import { ADMIN_ORIGIN, type DemoConfig, hasSessionCookie, RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
 import polycors, { type CorsLogger } from '@polycors/fastify';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 
@@ -79,7 +84,9 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
     return { ok: true };
   });
 
-  app.post('/form', async (request, reply) => {
+  // The headers PATCH /form allows, so that its preflight answer can be cached: the browser caches it for the whole
+  // URL, and a cached Authorization or X-App-Version would let a POST /form (a safelisted method) skip its preflight.
+  app.post('/form', { config: { cors: { allowedHeaders: ['authorization', 'x-app-version'] } } }, async (request, reply) => {
     const session = hasSessionCookie(request.headers.cookie);
     return reply.code(201).send({ received: request.body ?? null, session });
   });
@@ -107,6 +114,13 @@ export async function buildApp(config: DemoConfig, options: BuildOptions = {}): 
     { config: { cors: { origin: '*', credentials: true, strict: false } } },
     async () => ({ legacy: true }),
   );
+
+  const admin = { origin: [ADMIN_ORIGIN], inherit: false } as const;
+  app.get('/siblings', { config: { cors: { allowedHeaders: ['x-app-version'] } } }, async () => ({ read: true }));
+  app.patch('/siblings', { config: { cors: admin } }, async () => ({ patched: true }));
+  app.delete('/siblings', { config: { cors: false } }, async () => ({ deleted: true }));
+  app.get('/siblings-post', { config: { cors: { allowedHeaders: ['x-app-version'] } } }, async () => ({ read: true }));
+  app.post('/siblings-post', { config: { cors: admin } }, async () => ({ posted: true }));
 
   if (log) {
     app.get('/__stats', async () => log.snapshot());

@@ -11,11 +11,16 @@
  *   GET   /internal  CORS off (`corsRoute(false)`)
  *   GET   /legacy    a deliberately unsafe policy (`origin: '*'` with credentials) accepted by `strict: false`,
  *                    which starts with warnings; browsers refuse its credentialed responses
+ *   GET    /siblings       X-App-Version allowed; PATCH /siblings only for https://admin.example.com
+ *   PATCH  /siblings       (`inherit: false`); DELETE /siblings CORS off: a GET preflight's cached answer must
+ *   DELETE /siblings       never let the PATCH or the DELETE through (the browser caches per URL)
+ *   GET    /siblings-post  the same, with POST /siblings-post only for https://admin.example.com: a cached
+ *   POST   /siblings-post  X-App-Version would let a POST (a safelisted method) through, so it is not cached
  *
  * Preflights are cached 300 s (`maxAge: 300`) unless a route says otherwise.
  */
 import { randomUUID } from 'node:crypto';
-import { type DemoConfig, hasSessionCookie, RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
+import { ADMIN_ORIGIN, type DemoConfig, hasSessionCookie, RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
 import { cors, corsRoute } from '@polycors/koa';
 import Router from '@koa/router';
 import Koa, { type Context, type Next } from 'koa';
@@ -68,7 +73,9 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa {
     ctx.body = { ok: true };
   });
 
-  router.post('/form', async (ctx) => {
+  // The headers PATCH /form allows, so that its preflight answer can be cached: the browser caches it for the whole
+  // URL, and a cached Authorization or X-App-Version would let a POST /form (a safelisted method) skip its preflight.
+  router.post('/form', corsRoute({ allowedHeaders: ['authorization', 'x-app-version'] }), async (ctx) => {
     const session = hasSessionCookie(ctx.get('cookie'));
     ctx.status = 201;
     ctx.body = { received: await readBody(ctx), session };
@@ -95,6 +102,23 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): Koa {
 
   router.get('/legacy', corsRoute({ origin: '*', credentials: true, strict: false }), (ctx) => {
     ctx.body = { legacy: true };
+  });
+
+  const admin = corsRoute({ origin: [ADMIN_ORIGIN], inherit: false });
+  router.get('/siblings', corsRoute({ allowedHeaders: ['x-app-version'] }), (ctx) => {
+    ctx.body = { read: true };
+  });
+  router.patch('/siblings', admin, (ctx) => {
+    ctx.body = { patched: true };
+  });
+  router.delete('/siblings', corsRoute(false), (ctx) => {
+    ctx.body = { deleted: true };
+  });
+  router.get('/siblings-post', corsRoute({ allowedHeaders: ['x-app-version'] }), (ctx) => {
+    ctx.body = { read: true };
+  });
+  router.post('/siblings-post', admin, (ctx) => {
+    ctx.body = { posted: true };
   });
 
   if (log) {

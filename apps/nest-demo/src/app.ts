@@ -18,6 +18,8 @@ import {
   LegacyController,
   LoginController,
   OptionsController,
+  SiblingsController,
+  SiblingsPostController,
   StatsController,
 } from './controllers.js';
 import { DEMO_CONFIG, DEMO_STATS } from './demo.tokens.js';
@@ -46,6 +48,8 @@ export class DemoModule {
         FeedbackController,
         InternalController,
         LegacyController,
+        SiblingsController,
+        SiblingsPostController,
         ...(config.stats ? [StatsController] : []),
       ],
       providers: [

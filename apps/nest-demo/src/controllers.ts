@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { BadRequestException, Body, Controller, Get, Header, Headers, HttpCode, Inject, Patch, Post, Put, Res, UseGuards } from '@nestjs/common';
-import { hasSessionCookie, type RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
+import { BadRequestException, Body, Controller, Delete, Get, Header, Headers, HttpCode, Inject, Patch, Post, Put, Res, UseGuards } from '@nestjs/common';
+import { ADMIN_ORIGIN, hasSessionCookie, type RequestLog, SESSION_COOKIE } from '@polycors/demo-kit';
 import { Cors } from '@polycors/nestjs';
 import { DEMO_STATS } from './demo.tokens.js';
 import { AuthGuard } from './guards.js';
@@ -94,6 +94,47 @@ export class LegacyController {
   @Get()
   legacy() {
     return { legacy: true };
+  }
+}
+
+/**
+ * Sibling handlers on one path: X-App-Version on GET; PATCH only for the admin origin (`inherit: false`); DELETE with
+ * CORS off. A GET preflight's cached answer must never let the PATCH or the DELETE through (the browser caches per URL).
+ */
+@Controller('siblings')
+export class SiblingsController {
+  @Cors({ allowedHeaders: ['x-app-version'] })
+  @Get()
+  read() {
+    return { read: true };
+  }
+
+  @Cors({ origin: [ADMIN_ORIGIN], inherit: false })
+  @Patch()
+  update() {
+    return { patched: true };
+  }
+
+  @Cors(false)
+  @Delete()
+  remove() {
+    return { deleted: true };
+  }
+}
+
+/** The same with POST (a safelisted method) only for the admin origin: a cached X-App-Version would let it through. */
+@Controller('siblings-post')
+export class SiblingsPostController {
+  @Cors({ allowedHeaders: ['x-app-version'] })
+  @Get()
+  read() {
+    return { read: true };
+  }
+
+  @Cors({ origin: [ADMIN_ORIGIN], inherit: false })
+  @Post()
+  create() {
+    return { posted: true };
   }
 }
 

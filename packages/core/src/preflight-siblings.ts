@@ -9,11 +9,12 @@
  * (packages/core/README.md, "Preflights and the browser's cache"):
  *
  * 1. A method is advertised only when the policy that judges that method at this URL allows the origin and the
- *    method (and grants credentials, when this answer does).
+ *    method (and grants credentials, when this answer does). A method no route serves here is advertised only where
+ *    such requests reach no handler (the adapter passes no fallback policy: Fastify's 404); elsewhere (middleware
+ *    after the router may serve them) it is left out, and its requests are preflighted.
  * 2. A request header is advertised only when every policy that could see it unpreflighted allows the origin and the
- *    header: those of the safelisted methods, those of every method any answer here may advertise (rule 1), and the
- *    fallback policy (methods no route serves) when it allows the origin. Where the adapter knows that requests no
- *    route serves reach no handler (Fastify's 404), there is no fallback policy and such methods constrain nothing.
+ *    header: those of the safelisted methods (the fallback policy where no route serves one) and those of every
+ *    method any answer here may advertise (rule 1).
  * 3. Where the lists that keep rules 1 and 2 do not cover the request being answered, the answer keeps what the
  *    request needs but carries `Access-Control-Max-Age: 0`: it passes this once and is never reused.
  * 4. A preflight for a method no route serves at this URL is never reusable.
@@ -106,8 +107,9 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
   const grants = (candidate: Candidate) => candidate.origin === true && (!credentials || candidate.judge.grantsCredentials);
   // May `method` be advertised? Where no handler serves it (no fallback policy), advertising it grants nothing.
   const advertisable = (method: string) => {
-    const candidate = judgeFor(method);
-    return candidate === undefined || (grants(candidate) && candidate.judge.allowsMethod(method));
+    const route = byMethod.get(method);
+    if (route === undefined) return fallback === undefined || (SAFELISTED_METHODS.includes(method) && grants(fallback) && fallback.judge.allowsMethod(method));
+    return grants(route) && route.judge.allowsMethod(method);
   };
   const requestMethod = request.requestMethod as string;
 
@@ -136,7 +138,6 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
     if (candidate !== undefined) reachable.add(candidate);
   }
   for (const [method, candidate] of byMethod) if (candidate.origin === true && candidate.judge.allowsMethod(method)) reachable.add(candidate);
-  if (fallback?.origin === true) reachable.add(fallback);
   const headerSafe = (name: string) => {
     for (const candidate of reachable) if (!grants(candidate) || !candidate.judge.allowsHeader(name)) return false;
     return true;

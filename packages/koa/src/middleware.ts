@@ -9,7 +9,7 @@ import type { Context, Middleware, Next } from 'koa';
 import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, isPromise } from './compile.js';
 import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
 import { APPLIED } from './route-marker.js';
-import { buildRouterTables, resolveRoute, resolveServedAt, tablesAreCurrent } from './route-resolver.js';
+import { buildRouterTables, resolveRoute, resolveServedAt, resolveUnservedMethod, tablesAreCurrent } from './route-resolver.js';
 import { type LayerOptions, translateOptions } from './translate.js';
 
 export interface KoaCorsMiddleware extends Middleware {
@@ -121,7 +121,9 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
 function preflightRoutes(built: Built, ctx: Context): PreflightRoutes<CorsPolicy> {
   const served: [string, CorsPolicy][] = [];
   for (const [method, entry] of resolveServedAt(built.tables, ctx)) served.push([method, entry.policy]);
-  return { served, fallback: built.global.policy };
+  // Requests with a method no route serves still pass this middleware (later middleware may serve them), judged by
+  // the path's first route, or by the global policy where no route matches the path.
+  return { served, fallback: (resolveUnservedMethod(built.tables, ctx) ?? built.global).policy };
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

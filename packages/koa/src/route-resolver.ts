@@ -174,6 +174,15 @@ export function resolveServedAt(tables: readonly RouterTables[], ctx: Context): 
   return [...served].map(([method, value]) => [method, value.entry]);
 }
 
+/**
+ * The route whose policy judges a request with a method no route serves at this path (resolveRoute falls back to
+ * the path's first route), or undefined where no route matches the path at all.
+ */
+export function resolveUnservedMethod(tables: readonly RouterTables[], ctx: Context): CompiledEntry | undefined {
+  // No route is registered for the empty method, so this finds what any unserved method finds.
+  return resolveRoute(tables, ctx, '');
+}
+
 export function tablesAreCurrent(tables: readonly RouterTables[]): boolean {
   for (const table of tables) if (table.router.stack.length !== table.builtLength) return false;
   return true;

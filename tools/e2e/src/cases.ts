@@ -422,4 +422,38 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       await expectServerSaw(context, ['OPTIONS']);
     },
   },
+  // --- /siblings, /siblings-post: one route's cached preflight never carries over to its siblings ------------------
+  {
+    id: 'sibling-method-not-carried-by-cache',
+    title: "never lets a sibling's PATCH or DELETE through on the cached answer to a GET preflight: each is preflighted and refused",
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/siblings');
+      const headers = { 'x-app-version': '1.4.2' };
+      expect(allowed(await context.session.fetch('page', { url, headers })).status).toBe(200);
+      const patch = await context.session.fetch('page', { url, method: 'PATCH', headers, body: '{}' });
+      await expectBlocked(context, 'page', patch, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      const remove = await context.session.fetch('page', { url, method: 'DELETE', headers });
+      expect(remove.outcome).toBe('blocked');
+      // Neither handler ran: the server saw the GET and three preflights, the last two refused.
+      const seen = await context.seen();
+      expect(seen.map((request) => request.method)).toEqual(['OPTIONS', 'GET', 'OPTIONS', 'OPTIONS']);
+      expect(seen.slice(2).map((request) => [request.accessControlRequestMethod, request.status])).toEqual([['PATCH', 403], ['DELETE', 403]]);
+    },
+  },
+  {
+    id: 'sibling-safelisted-method-not-carried-by-cache',
+    title: "never lets a sibling's POST (a safelisted method) carrying X-App-Version through on a GET preflight's answer",
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/siblings-post');
+      const headers = { 'x-app-version': '1.4.2' };
+      expect(allowed(await context.session.fetch('page', { url, headers })).status).toBe(200);
+      const post = await context.session.fetch('page', { url, method: 'POST', headers: { ...headers, 'content-type': 'text/plain' }, body: 'hello' });
+      await expectBlocked(context, 'page', post, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+      const seen = await context.seen();
+      expect(seen.map((request) => request.method)).toEqual(['OPTIONS', 'GET', 'OPTIONS']);
+      expect([seen[2].accessControlRequestMethod, seen[2].status]).toEqual(['POST', 403]);
+    },
+  },
 ]);
