@@ -10,7 +10,7 @@
  *   allowed does not widen who may read the response; without an allowed origin the header is inert).
  * - `Vary`: polycors' tokens merged into the app's value (a shared cache must key origin-dependent answers on Origin).
  */
-import type { CorsDecision } from './policy.js';
+import type { CorsDecision } from './options.js';
 import { appendVary } from './vary.js';
 
 /** The CORS headers whose value is polycors' alone on a response it decided. */
@@ -200,3 +200,10 @@ function unionTokens(current: string, added: string): string {
   return value;
 }
 
+
+/** The log line for a conflict, naming where it happened ('route GET /events', 'PATCH /form'). */
+export function describeHeaderConflict(where: string, conflict: CorsHeaderConflict): string {
+  const app = conflict.app.length > 200 ? `${conflict.app.slice(0, 200)}...` : conflict.app;
+  const sent = conflict.sent === undefined ? 'sent none, as polycors decided (the request is refused, or this header does not apply to it)' : `sent polycors' ${conflict.sent}`;
+  return `polycors: ${where}: the app set ${conflict.header}: ${app}; ${sent}. Configure CORS through polycors (its options or the route's policy) instead of setting CORS headers [cors-header-conflict]`;
+}

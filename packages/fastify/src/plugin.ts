@@ -1,10 +1,11 @@
 /**
  * The Fastify glue: collect routes, compile their policies at startup, answer preflights in `onRequest` (before any
  * hook registered after polycors, any route-level hook and any handler), set actual-request headers before handlers
- * and auth hooks run, and make sure a reply never carries two Access-Control-Allow-Origin values.
+ * and auth hooks run, and guard the decision on the raw response until its headers go out (polycors' CORS headers, one
+ * Access-Control-Allow-Origin, Vary merged with the app's, also on hijacked replies).
  */
-import { CorsConfigError, appendVary } from '@polycors/core';
-import type { CorsDecision, CorsLogger, CorsRequest } from '@polycors/core';
+import { CorsConfigError, appendVary, describeHeaderConflict, guardResponseHeaders } from '@polycors/core';
+import type { CorsDecision, CorsHeaderConflict, CorsLogger, CorsRequest } from '@polycors/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, LogLevel } from 'fastify';
 import fp from 'fastify-plugin';
 import { ADAPTER_DEFAULTS, VALID_HOOKS } from './options.js';
@@ -14,6 +15,8 @@ import { type CompiledRoutePolicy, PolicySet } from './policies.js';
 import { type RouteEntry, RouteRegistry, kCatchAll, kRouteCors } from './route-registry.js';
 
 type Done = HookHandlerDoneFunction;
+/** Names the plugin's own policy (paths no route serves) in conflict warnings. */
+const PLUGIN_POLICY = 'paths no route serves';
 type RouteConfig = { [kRouteCors]?: RouteEntry; [kCatchAll]?: true } | undefined;
 
 function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | CorsOptionsDelegate, done: (error?: Error) => void): void {
@@ -44,6 +47,20 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   const delegated = new WeakMap<object, PolicySet>();
   const registry = new RouteRegistry(fastify);
   const continued = new WeakSet<FastifyRequest>();
+  const configLogger = options.logger === false ? undefined : (options.logger ?? defaultLogger);
+  const conflictsSeen = new Set<string>();
+  /** A CORS header the app set differently from polycors' decision: logged once per route and header. */
+  const reportConflict = (where: string, conflict: CorsHeaderConflict) => {
+    const key = `${where}|${conflict.header}`;
+    if (conflictsSeen.has(key)) return;
+    conflictsSeen.add(key);
+    configLogger?.warn(describeHeaderConflict(where, conflict));
+  };
+  /** Writes a decision on the reply, and guards it on the raw response until the headers go out. */
+  const writeDecision = (reply: FastifyReply, decision: CorsDecision, where: string) => {
+    setDecisionHeaders(reply, decision);
+    guardResponseHeaders(reply.raw, decision, (conflict) => reportConflict(where, conflict));
+  };
 
   fastify.addHook('onRoute', (route) => {
     const config = route.config as RouteConfig;
@@ -122,8 +139,8 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     log[level]?.({ cors: { kind: decision.kind, code: decision.reason.code, origin: origin.slice(0, 200) } }, `CORS ${decision.kind} refused [${decision.reason.code}]: ${decision.reason.message}`);
   };
 
-  const answerPreflight = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, compiled: CompiledRoutePolicy, origin: string, next: Done) => {
-    writeDecision(reply, decision);
+  const answerPreflight = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, compiled: CompiledRoutePolicy, where: string, origin: string, next: Done) => {
+    writeDecision(reply, decision, where);
     if (!decision.allowed) {
       logRefusal(request, decision, origin);
       reply.code(decision.status ?? 403).header('content-length', '0').send();
@@ -152,8 +169,9 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
         requestPrivateNetwork: asString(headers['access-control-request-private-network']),
       };
       const decision = compiled.policy.evaluate(corsRequest, request);
-      if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, origin, next), (error: unknown) => next(toError(error)));
-      else answerPreflight(request, reply, decision, compiled, origin, next);
+      const where = entry?.where ?? PLUGIN_POLICY;
+      if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, where, origin, next), (error: unknown) => next(toError(error)));
+      else answerPreflight(request, reply, decision, compiled, where, origin, next);
     }, next);
   };
 
@@ -169,7 +187,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
       const origin = request.headers.origin;
       const decision = policy.evaluate({ method: request.raw.method ?? 'GET', origin }, request);
       const apply = (d: CorsDecision) => {
-        writeDecision(reply, d);
+        writeDecision(reply, d, entry?.where ?? PLUGIN_POLICY);
         if (!d.allowed) logRefusal(request, d, origin ?? '');
         next();
       };
@@ -198,16 +216,6 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   } else if (hook !== 'onRequest') {
     fastify.addHook(hook as 'preHandler', (request, reply, next) => handleActual(request, reply, next));
   }
-
-  // Never two Access-Control-Allow-Origin values, whoever set the second one: keep the first (polycors runs first).
-  fastify.addHook('onSend', (_request, reply, payload, next) => {
-    const value = reply.getHeader('access-control-allow-origin');
-    if (value !== undefined) {
-      const single = singleValue(value);
-      if (single !== value) reply.header('access-control-allow-origin', single);
-    }
-    next(null, payload);
-  });
 
   if (settings.preflight) {
     // Lets Fastify route preflights for paths without an OPTIONS route to a route whose hooks include polycors'
@@ -253,8 +261,8 @@ function readAdapterSettings(options: PolycorsOptions): AdapterSettings {
   };
 }
 
-/** Writes a decision's headers and merges its Vary tokens into any Vary already set. */
-function writeDecision(reply: FastifyReply, decision: CorsDecision): void {
+/** Writes a decision's headers on the reply (where hooks and handlers see them) and merges its Vary tokens. */
+function setDecisionHeaders(reply: FastifyReply, decision: CorsDecision): void {
   const headers = decision.headers;
   for (let i = 0; i < headers.length; i++) reply.header(headers[i][0], headers[i][1]);
   if (decision.vary.length > 0) {
@@ -262,12 +270,6 @@ function writeDecision(reply: FastifyReply, decision: CorsDecision): void {
     const value = appendVary(existing as string | string[] | number | undefined, decision.vary);
     if (value !== existing) reply.header('vary', value);
   }
-}
-
-function singleValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length > 0 ? singleValue(value[0]) : value;
-  if (typeof value === 'string' && value.includes(',')) return value.slice(0, value.indexOf(',')).trim();
-  return value;
 }
 
 function fastifyLogger(fastify: FastifyInstance): CorsLogger {
