@@ -13,6 +13,7 @@ import type { AdapterSettings, CorsOptionsDelegate, PolycorsHook, PolycorsOption
 import { OriginTranslator } from './origin.js';
 import { type CompiledRoutePolicy, PolicySet } from './policies.js';
 import { type RouteEntry, RouteRegistry, kCatchAll, kRouteCors } from './route-registry.js';
+import { findUnseenRoutes, parsePrintedRoutes } from './unseen-routes.js';
 
 type Done = HookHandlerDoneFunction;
 /** Names the plugin's own policy (paths no route serves) in conflict warnings. */
@@ -62,9 +63,13 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     guardResponseHeaders(reply.raw, decision, (conflict) => reportConflict(where, conflict));
   };
 
+  const catchAllPaths = new Set<string>();
   fastify.addHook('onRoute', (route) => {
     const config = route.config as RouteConfig;
-    if (config?.[kCatchAll]) return;
+    if (config?.[kCatchAll]) {
+      catchAllPaths.add(route.url.toLowerCase());
+      return;
+    }
     const entry = registry.add(route);
     route.config = { ...(route.config as object), [kRouteCors]: entry } as typeof route.config;
   });
@@ -73,11 +78,36 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     try {
       registry.seal();
       staticPolicies.compileAll(registry.entries);
+      checkUnseenRoutes();
       ready();
     } catch (error) {
       ready(error as Error);
     }
   });
+
+  /**
+   * Routes polycors' onRoute hook never saw (registered before it): their preflights are judged by the plugin's
+   * policy, not their own. An error in strict mode, naming each route and the fix; warnings with strict: false.
+   */
+  let unseenChecked = false;
+  const checkUnseenRoutes = () => {
+    let printed: string;
+    try {
+      printed = fastify.printRoutes({ commonPrefix: false });
+    } catch {
+      return; // a route config printRoutes cannot serialise: the per-request warning below still names late routes
+    }
+    unseenChecked = true;
+    const unseen = findUnseenRoutes(parsePrintedRoutes(printed), parsePrintedRoutes(registry.printRoutes()), fastify.prefix ?? '', catchAllPaths);
+    if (unseen.length === 0) return;
+    const problems = unseen.map(({ path, methods }) => ({
+      path: `route ${methods.join(',')} ${path}`,
+      code: 'route-registered-before-cors' as const,
+      message: "was registered before polycors, which never saw it: its preflights are judged by the plugin's policy, not by its own config.cors or the methods it serves. Register polycors first, with await (`await fastify.register(polycors, options)`), before this route and before any plugin that adds it",
+    }));
+    if (options.strict !== false) throw new CorsConfigError(problems, 'the routes');
+    for (const problem of problems) configLogger?.warn(`polycors: ${problem.path}: ${problem.message} [${problem.code}]`);
+  };
 
   /** The policy set for this request: the plugin's, or the delegator's answer compiled once per returned object. */
   const withPolicies = (request: FastifyRequest, use: (set: PolicySet) => void, fail: (error: Error) => void): void => {
@@ -127,7 +157,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
       const url = config.url ?? request.routeOptions.url ?? '/';
       entry = { where: `route ${methods.join(',')} ${url}`, url, methods, cors: config.cors };
       late.set(config, entry);
-      fastify.log.warn(`polycors: ${entry.where} was registered before polycors (register it first, with await: \`await fastify.register(polycors, options)\`); its preflights are judged by the plugin's policy, not its own`);
+      if (!unseenChecked) fastify.log.warn(`polycors: ${entry.where} was registered before polycors (register it first, with await: \`await fastify.register(polycors, options)\`); its preflights are judged by the plugin's policy, not its own`);
     }
     return entry;
   };
