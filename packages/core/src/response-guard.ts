@@ -53,15 +53,13 @@ type DecisionHeaders = Pick<CorsDecision, 'headers' | 'vary'>;
  */
 export function settleCorsHeaders(decision: DecisionHeaders, read: (header: string) => ResponseHeaderValue): CorsHeaderChange[] {
   const changes: CorsHeaderChange[] = [];
-  const decided = new Map<string, string>();
-  for (const [name, value] of decision.headers) decided.set(name.toLowerCase(), value);
   for (const header of POLYCORS_OWNED_HEADERS) {
     const current = joined(read(header));
-    const wanted = decided.get(header);
+    const wanted = decidedValue(decision, header);
     if (current === wanted) continue;
     changes.push(current === undefined ? { header, value: wanted } : { header, value: wanted, conflict: { header, app: current, sent: wanted } });
   }
-  const exposed = decided.get(EXPOSE);
+  const exposed = decidedValue(decision, EXPOSE);
   if (exposed !== undefined) {
     const current = joined(read(EXPOSE));
     const value = current === undefined || current.trim() === '' ? exposed : unionTokens(current, exposed);
@@ -73,6 +71,13 @@ export function settleCorsHeaders(decision: DecisionHeaders, read: (header: stri
     if (value !== joined(current)) changes.push({ header: VARY, value });
   }
   return changes;
+}
+
+/** The decision's value for a header (decisions carry lower-case names, a handful of them). */
+function decidedValue(decision: DecisionHeaders, header: string): string | undefined {
+  const headers = decision.headers;
+  for (let i = 0; i < headers.length; i++) if (headers[i][0] === header) return headers[i][1];
+  return undefined;
 }
 
 /** The members of a Node `ServerResponse` (or `Http2ServerResponse`) the guard uses. */
