@@ -38,7 +38,8 @@ export type ConfigProblemCode =
   | 'options-success-status'
   | 'origin-cache'
   | 'max-request-headers-length'
-  | 'enable-cors-duplicate';
+  | 'enable-cors-duplicate'
+  | 'route-registered-before-cors';
 
 /**
  * Thrown by `createCorsPolicy` (and adapters at startup) with every problem found, not just the first.

@@ -7,3 +7,4 @@ export * from './classify.js';
 export * from './route-table.js';
 export * from './browser-check.js';
 export type { PreflightRoutes } from './preflight-siblings.js';
+export * from './response-guard.js';

@@ -61,7 +61,7 @@ export interface PolycorsOptions extends PolycorsRouteOptions {
   logLevel?: LogLevel;
   /** Level at which refusals are logged through `request.log`, with their reason code and message. Default `'info'`; `false` silences. */
   refusalLogLevel?: LogLevel | false;
-  /** Receives configuration warnings and origin-function errors. Default: the Fastify logger. `false` silences. */
+  /** Receives configuration warnings, CORS header conflicts and origin-function errors. Default: the Fastify logger. `false` silences. */
   logger?: CorsLogger | false;
   /** Called for every refused CORS request (the context is the Fastify request). */
   onRefusal?: (refusal: CorsRefusal) => void;

@@ -1,10 +1,11 @@
 /**
  * The Fastify glue: collect routes, compile their policies at startup, answer preflights in `onRequest` (before any
  * hook registered after polycors, any route-level hook and any handler), set actual-request headers before handlers
- * and auth hooks run, and make sure a reply never carries two Access-Control-Allow-Origin values.
+ * and auth hooks run, and guard the decision on the raw response until its headers go out (polycors' CORS headers, one
+ * Access-Control-Allow-Origin, Vary merged with the app's, also on hijacked replies).
  */
-import { CorsConfigError, appendVary } from '@polycors/core';
-import type { CorsDecision, CorsLogger, CorsPolicy, CorsRequest, PreflightRoutes } from '@polycors/core';
+import { CorsConfigError, appendVary, describeHeaderConflict, guardResponseHeaders } from '@polycors/core';
+import type { CorsDecision, CorsHeaderConflict, CorsLogger, CorsPolicy, CorsRequest, PreflightRoutes } from '@polycors/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest, HookHandlerDoneFunction, LogLevel } from 'fastify';
 import fp from 'fastify-plugin';
 import { ADAPTER_DEFAULTS, VALID_HOOKS } from './options.js';
@@ -12,8 +13,11 @@ import type { AdapterSettings, CorsOptionsDelegate, PolycorsHook, PolycorsOption
 import { OriginTranslator } from './origin.js';
 import { type CompiledRoutePolicy, PolicySet } from './policies.js';
 import { type RouteEntry, RouteRegistry, kCatchAll, kRouteCors } from './route-registry.js';
+import { findUnseenRoutes, parsePrintedRoutes } from './unseen-routes.js';
 
 type Done = HookHandlerDoneFunction;
+/** Names the plugin's own policy (paths no route serves) in conflict warnings. */
+const PLUGIN_POLICY = 'paths no route serves';
 type RouteConfig = { [kRouteCors]?: RouteEntry; [kCatchAll]?: true } | undefined;
 
 function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | CorsOptionsDelegate, done: (error?: Error) => void): void {
@@ -44,10 +48,28 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   const delegated = new WeakMap<object, PolicySet>();
   const registry = new RouteRegistry(fastify);
   const continued = new WeakSet<FastifyRequest>();
+  const configLogger = options.logger === false ? undefined : (options.logger ?? defaultLogger);
+  const conflictsSeen = new Set<string>();
+  /** A CORS header the app set differently from polycors' decision: logged once per route and header. */
+  const reportConflict = (where: string, conflict: CorsHeaderConflict) => {
+    const key = `${where}|${conflict.header}`;
+    if (conflictsSeen.has(key)) return;
+    conflictsSeen.add(key);
+    configLogger?.warn(describeHeaderConflict(where, conflict));
+  };
+  /** Writes a decision on the reply, and guards it on the raw response until the headers go out. */
+  const writeDecision = (reply: FastifyReply, decision: CorsDecision, where: string) => {
+    setDecisionHeaders(reply, decision);
+    guardResponseHeaders(reply.raw, decision, (conflict) => reportConflict(where, conflict));
+  };
 
+  const catchAllPaths = new Set<string>();
   fastify.addHook('onRoute', (route) => {
     const config = route.config as RouteConfig;
-    if (config?.[kCatchAll]) return;
+    if (config?.[kCatchAll]) {
+      catchAllPaths.add(route.url.toLowerCase());
+      return;
+    }
     const entry = registry.add(route);
     route.config = { ...(route.config as object), [kRouteCors]: entry } as typeof route.config;
   });
@@ -56,11 +78,36 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     try {
       registry.seal();
       staticPolicies.compileAll(registry.entries);
+      checkUnseenRoutes();
       ready();
     } catch (error) {
       ready(error as Error);
     }
   });
+
+  /**
+   * Routes polycors' onRoute hook never saw (registered before it): their preflights are judged by the plugin's
+   * policy, not their own. An error in strict mode, naming each route and the fix; warnings with strict: false.
+   */
+  let unseenChecked = false;
+  const checkUnseenRoutes = () => {
+    let printed: string;
+    try {
+      printed = fastify.printRoutes({ commonPrefix: false });
+    } catch {
+      return; // a route config printRoutes cannot serialise: the per-request warning below still names late routes
+    }
+    unseenChecked = true;
+    const unseen = findUnseenRoutes(parsePrintedRoutes(printed), parsePrintedRoutes(registry.printRoutes()), fastify.prefix ?? '', catchAllPaths);
+    if (unseen.length === 0) return;
+    const problems = unseen.map(({ path, methods }) => ({
+      path: `route ${methods.join(',')} ${path}`,
+      code: 'route-registered-before-cors' as const,
+      message: "was registered before polycors, which never saw it: its preflights are judged by the plugin's policy, not by its own config.cors or the methods it serves. Register polycors first, with await (`await fastify.register(polycors, options)`), before this route and before any plugin that adds it",
+    }));
+    if (options.strict !== false) throw new CorsConfigError(problems, 'the routes');
+    for (const problem of problems) configLogger?.warn(`polycors: ${problem.path}: ${problem.message} [${problem.code}]`);
+  };
 
   /** The policy set for this request: the plugin's, or the delegator's answer compiled once per returned object. */
   const withPolicies = (request: FastifyRequest, use: (set: PolicySet) => void, fail: (error: Error) => void): void => {
@@ -110,7 +157,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
       const url = config.url ?? request.routeOptions.url ?? '/';
       entry = { where: `route ${methods.join(',')} ${url}`, url, methods, cors: config.cors };
       late.set(config, entry);
-      fastify.log.warn(`polycors: ${entry.where} was registered before polycors (register it first, with await: \`await fastify.register(polycors, options)\`); its preflights are judged by the plugin's policy, not its own`);
+      if (!unseenChecked) fastify.log.warn(`polycors: ${entry.where} was registered before polycors (register it first, with await: \`await fastify.register(polycors, options)\`); its preflights are judged by the plugin's policy, not its own`);
     }
     return entry;
   };
@@ -122,8 +169,8 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     log[level]?.({ cors: { kind: decision.kind, code: decision.reason.code, origin: origin.slice(0, 200) } }, `CORS ${decision.kind} refused [${decision.reason.code}]: ${decision.reason.message}`);
   };
 
-  const answerPreflight = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, compiled: CompiledRoutePolicy, origin: string, next: Done) => {
-    writeDecision(reply, decision);
+  const answerPreflight = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, compiled: CompiledRoutePolicy, where: string, origin: string, next: Done) => {
+    writeDecision(reply, decision, where);
     if (!decision.allowed) {
       logRefusal(request, decision, origin);
       reply.code(decision.status ?? 403).header('content-length', '0').send();
@@ -152,8 +199,9 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
         requestPrivateNetwork: asString(headers['access-control-request-private-network']),
       };
       const decision = compiled.policy.evaluate(corsRequest, request, preflightRoutes(set, request, registry));
-      if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, origin, next), (error: unknown) => next(toError(error)));
-      else answerPreflight(request, reply, decision, compiled, origin, next);
+      const where = entry?.where ?? PLUGIN_POLICY;
+      if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, where, origin, next), (error: unknown) => next(toError(error)));
+      else answerPreflight(request, reply, decision, compiled, where, origin, next);
     }, next);
   };
 
@@ -169,7 +217,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
       const origin = request.headers.origin;
       const decision = policy.evaluate({ method: request.raw.method ?? 'GET', origin }, request);
       const apply = (d: CorsDecision) => {
-        writeDecision(reply, d);
+        writeDecision(reply, d, entry?.where ?? PLUGIN_POLICY);
         if (!d.allowed) logRefusal(request, d, origin ?? '');
         next();
       };
@@ -198,16 +246,6 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   } else if (hook !== 'onRequest') {
     fastify.addHook(hook as 'preHandler', (request, reply, next) => handleActual(request, reply, next));
   }
-
-  // Never two Access-Control-Allow-Origin values, whoever set the second one: keep the first (polycors runs first).
-  fastify.addHook('onSend', (_request, reply, payload, next) => {
-    const value = reply.getHeader('access-control-allow-origin');
-    if (value !== undefined) {
-      const single = singleValue(value);
-      if (single !== value) reply.header('access-control-allow-origin', single);
-    }
-    next(null, payload);
-  });
 
   if (settings.preflight) {
     // Lets Fastify route preflights for paths without an OPTIONS route to a route whose hooks include polycors'
@@ -262,8 +300,8 @@ function preflightRoutes(set: PolicySet, request: FastifyRequest, registry: Rout
   return { served: routes, fallback: undefined };
 }
 
-/** Writes a decision's headers and merges its Vary tokens into any Vary already set. */
-function writeDecision(reply: FastifyReply, decision: CorsDecision): void {
+/** Writes a decision's headers on the reply (where hooks and handlers see them) and merges its Vary tokens. */
+function setDecisionHeaders(reply: FastifyReply, decision: CorsDecision): void {
   const headers = decision.headers;
   for (let i = 0; i < headers.length; i++) reply.header(headers[i][0], headers[i][1]);
   if (decision.vary.length > 0) {
@@ -271,12 +309,6 @@ function writeDecision(reply: FastifyReply, decision: CorsDecision): void {
     const value = appendVary(existing as string | string[] | number | undefined, decision.vary);
     if (value !== existing) reply.header('vary', value);
   }
-}
-
-function singleValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.length > 0 ? singleValue(value[0]) : value;
-  if (typeof value === 'string' && value.includes(',')) return value.slice(0, value.indexOf(',')).trim();
-  return value;
 }
 
 function fastifyLogger(fastify: FastifyInstance): CorsLogger {

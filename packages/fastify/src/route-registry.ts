@@ -32,6 +32,7 @@ export interface RouteEntry {
 interface FindMyWayRouter {
   on(method: string | string[], path: string, opts: { constraints?: Record<string, unknown> }, handler: () => void, store: RouteEntry): void;
   find(method: string, path: string, derivedConstraints?: Record<string, unknown>): { store: RouteEntry } | null;
+  prettyPrint(options: { commonPrefix: boolean }): string;
   constrainer: { deriveSyncConstraints(req: unknown, ctx: unknown): Record<string, unknown> };
 }
 
@@ -160,6 +161,11 @@ export class RouteRegistry {
       // A URL the router cannot read: no route serves it.
     }
     return served;
+  }
+
+  /** The mirror router printed as Fastify's `printRoutes({ commonPrefix: false })` prints its own (same find-my-way). */
+  printRoutes(): string {
+    return this.router?.prettyPrint({ commonPrefix: false }) ?? '(empty tree)';
   }
 
   private supportedConstraints(constraints: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

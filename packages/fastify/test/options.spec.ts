@@ -207,14 +207,72 @@ describe('hostile requests', () => {
 });
 
 describe('routes registered before polycors', () => {
-  it('still get their own policy on actual requests, with a warning', async () => {
+  it('fail at startup in strict mode, each named with the fix', async () => {
+    const app = Fastify();
+    app.register(polycors, { origin: [APP] }); // not awaited: the routes below are added first
+    app.get('/early', { config: { cors: false } }, async () => 'ok');
+    app.patch('/early', async () => 'ok');
+    app.register(async (child) => child.delete('/items/:id', async () => 'gone'), { prefix: '/api' });
+    app.after(() => app.get('/after', async () => 'seen'));
+    const error = (await app.ready().then(() => undefined, (e: unknown) => e)) as CorsConfigError;
+    await app.close();
+    expect(error).toBeInstanceOf(CorsConfigError);
+    expect(error.problems.map((problem) => problem.path)).toEqual(['route GET,PATCH /early']);
+    expect(error.problems[0].code).toBe('route-registered-before-cors');
+    expect(error.message).toContain('await fastify.register(polycors, options)');
+  });
+
+  it('names routes of a plugin registered before polycors', async () => {
+    const app = Fastify();
+    app.register(async (health) => health.get('/health', async () => 'ok'));
+    await app.register(polycors, { origin: [APP] });
+    app.get('/seen', async () => 'ok');
+    const error = (await app.ready().then(() => undefined, (e: unknown) => e)) as CorsConfigError;
+    await app.close();
+    expect(error.problems.map((problem) => problem.path)).toEqual(['route GET /health']);
+  });
+
+  it('are warnings with strict: false, and still get their own policy on actual requests', async () => {
     const { logger, lines } = collectingLogger('warn');
     const { send } = await start(async (app) => {
-      app.register(polycors, { origin: [APP] }); // not awaited: the route below is added first
+      app.register(polycors, { origin: [APP], strict: false });
       app.get('/early', { config: { cors: { origin: 'https://early.example.com' } } }, async () => 'ok');
     }, { logger });
+    const warnings = lines.filter((line) => String(line.msg).includes('[route-registered-before-cors]'));
+    expect(warnings.map((line) => String(line.msg).split(':')[1].trim())).toEqual(['route GET /early']);
     expect((await send('GET', '/early', { origin: 'https://early.example.com' })).headers['access-control-allow-origin']).toBe('https://early.example.com');
-    expect(lines.some((line) => String(line.msg).includes('was registered before polycors'))).toBe(true);
+  });
+
+  it('are not reported when polycors is registered first, whatever the router options and prefixes', async () => {
+    for (const options of [{}, { routerOptions: { caseSensitive: false, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true } }]) {
+      const app = Fastify(options);
+      await app.register(polycors, { origin: [APP] });
+      app.get('/Form/', async () => 'x');
+      app.get('/users/:id(^\\d+$)', async () => 'x');
+      app.get('/a//b', async () => 'x');
+      app.get('/v', { constraints: { version: '1.2.0' } }, async () => 'x');
+      app.get('/v', async () => 'x');
+      app.options('/own-options', async () => 'x');
+      for (const prefixTrailingSlash of ['both', 'slash', 'no-slash'] as const) {
+        app.register(async (api) => {
+          api.get('/', { prefixTrailingSlash }, async () => 'x');
+          api.get('/*', async () => 'x');
+        }, { prefix: `/api-${prefixTrailingSlash}` });
+      }
+      await expect(app.ready()).resolves.toBeDefined();
+      await app.close();
+    }
+  });
+
+  it('are not reported outside the prefix polycors is registered under', async () => {
+    const app = Fastify();
+    app.register(async (web) => web.get('/page', async () => 'page'), { prefix: '/web' });
+    app.register(async (api) => {
+      await api.register(polycors, { origin: [APP] });
+      api.get('/items', async () => 'items');
+    }, { prefix: '/api' });
+    await expect(app.ready()).resolves.toBeDefined();
+    await app.close();
   });
 });
 

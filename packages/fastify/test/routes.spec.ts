@@ -245,7 +245,7 @@ describe('what preflights never reach', () => {
 });
 
 describe('Access-Control-Allow-Origin is never sent twice', () => {
-  it('keeps one value when the app adds its own', async () => {
+  it("keeps polycors' one value when the app adds its own", async () => {
     const { send } = await start(async (app) => {
       await app.register(polycors, { origin: [APP] });
       app.get('/array', async (_request, reply) => reply.header('access-control-allow-origin', [APP, '*']).send('x'));
@@ -257,9 +257,8 @@ describe('Access-Control-Allow-Origin is never sent twice', () => {
     });
     for (const path of ['/array', '/comma', '/raw']) {
       const response = await send('GET', path, { origin: APP });
-      expect([path, acaoValues(response)]).toEqual([path, [expect.any(String)]]);
+      expect([path, acaoValues(response)]).toEqual([path, [APP]]);
     }
-    expect(acaoValues(await send('GET', '/array', { origin: APP }))).toEqual([APP]);
   });
 });
 

@@ -20,6 +20,8 @@ export interface CompiledEntry {
   readonly credentials?: KoaCredentialsFunction;
   /** The `corsRoute()` markers merged into this entry. */
   readonly markers: ReadonlySet<unknown>;
+  /** Set when the route's policy has configuration problems: its requests fail with this error (never a wider policy). */
+  readonly failure?: CorsConfigError;
 }
 
 export interface CompileContext {
@@ -45,6 +47,14 @@ export function compileEntry(options: LayerOptions | false, base: LayerOptions, 
   }
   const policy = compileVariant(effective, credentials === true, context, context.where);
   return policy && { where: context.where, policy, markers: context.markers };
+}
+
+let refusingPolicy: CorsPolicy | undefined;
+
+/** A route whose policy could not be compiled: the middleware answers its requests with `failure` (500). */
+export function failedEntry(where: string, failure: CorsConfigError): CompiledEntry {
+  refusingPolicy ??= createCorsPolicy({ origin: false, logger: false });
+  return { where, policy: refusingPolicy, markers: new Set(), failure };
 }
 
 function disabled(base: LayerOptions): LayerOptions {

@@ -4,19 +4,35 @@
  * middleware; actual requests get their headers before downstream runs, and keep them (with Vary) when
  * downstream throws, since Koa's error handler removes every header that is not on the error.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsLogger, type CorsPolicy, type CorsRequest, type PreflightRoutes, appendVary, isPreflightRequest } from '@polycors/core';
+import {
+  type CorsConfigProblem,
+  CorsConfigError,
+  type CorsDecision,
+  type CorsHeaderConflict,
+  type CorsLogger,
+  type CorsPolicy,
+  type CorsRequest,
+  type PreflightRoutes,
+  appendVary,
+  describeHeaderConflict,
+  guardResponseHeaders,
+  isPreflightRequest,
+  releaseResponseHeaders,
+} from '@polycors/core';
 import type { Context, Middleware, Next } from 'koa';
 import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, isPromise } from './compile.js';
 import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
-import { APPLIED } from './route-marker.js';
-import { buildRouterTables, resolveRoute, resolveServedAt, resolveUnservedMethod, tablesAreCurrent } from './route-resolver.js';
+import { APPLIED, failMarker } from './route-marker.js';
+import { type BuildInput, buildRouterTables, resolveRoute, resolveServedAt, resolveUnservedMethod, tablesAreCurrent } from './route-resolver.js';
 import { type LayerOptions, translateOptions } from './translate.js';
 
 export interface KoaCorsMiddleware extends Middleware {
   /**
    * Reads the router(s) again and compiles every route's effective policy now, throwing one CorsConfigError
-   * that names each route with a problem. cors() already does this when it is created; call build() after adding
-   * routes later (otherwise the first request after the change rebuilds, and a bad policy fails that request).
+   * that names each route with a problem. cors() already does this when it is created; call build() at startup after
+   * adding routes later. Without it, the first request after routes were added reads them again: a route with a
+   * problem then answers its own requests (and preflights asking about it) with a 500 and never runs, other routes
+   * are unaffected, and the problem is logged once through `logger.error`.
    */
   build(): this;
 }
@@ -58,23 +74,43 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
   }
   const logger: CorsLogger | undefined = global.logger === false ? undefined : typeof global.logger === 'object' && global.logger !== null ? global.logger : console;
   const warnings = new WarningDeduper();
-  let built = build();
+  const logRefusals = options.logRefusals ?? true;
+  const conflictsSeen = new Set<string>();
+  /** A CORS header the app set differently from polycors' decision: logged once per route and header. */
+  const reportConflict = (where: string, conflict: CorsHeaderConflict) => {
+    const key = `${where}|${conflict.header}`;
+    if (conflictsSeen.has(key)) return;
+    conflictsSeen.add(key);
+    logger?.warn(describeHeaderConflict(where, conflict));
+  };
+  let built = build(true);
 
-  function build(): Built {
+  /**
+   * @param atStartup throw every problem (cors(), build()); otherwise (routes added later, read on a request) keep
+   * the routes with problems failing their own requests and log the problems once.
+   */
+  function build(atStartup: boolean): Built {
     const problems: CompileContext['problems'] = translationProblems.map((problem) => ({ where: 'cors()', problem }));
     const globalEntry = compileEntry(global, global, { where: 'cors()', markers: new Set(), problems, warnings });
-    const tables = buildRouterTables({ routers, global, problems, warnings });
+    const misplaced: NonNullable<BuildInput['misplaced']> = [];
+    const tables = buildRouterTables({ routers, global, problems, warnings, misplaced });
     if (problems.length > 0) {
       // Core already applied `strict` to its own problems (they only arrive here as errors); with strict: false the
       // adapter's own problems (option names, misplaced markers) become warnings too.
-      if (global.strict !== false || problems.some(({ fromCore }) => fromCore)) throw configError(dedupe(problems));
-      for (const { where, problem } of dedupe(problems)) logger?.warn(`polycors: ${where}: ${problem.path}: ${problem.message} [${problem.code}]`);
+      if (global.strict !== false || problems.some(({ fromCore }) => fromCore)) {
+        const error = configError(dedupe(problems));
+        if (atStartup) throw error;
+        if (global.strict !== false) for (const { markers } of misplaced) for (const marker of markers) failMarker(marker, error);
+        logger?.error(`polycors: routes read after cors() was created have CORS configuration problems; their requests are answered 500 (their handlers do not run) until the code is fixed. Call build() at startup to fail there instead.\n${error.message}`, error);
+      } else {
+        for (const { where, problem } of dedupe(problems)) logger?.warn(`polycors: ${where}: ${problem.path}: ${problem.message} [${problem.code}]`);
+      }
     }
     return { global: globalEntry as CompiledEntry, tables };
   }
 
   const middleware = async function polycorsKoa(ctx: Context, next: Next): Promise<void> {
-    if (!tablesAreCurrent(built.tables)) built = build();
+    if (!tablesAreCurrent(built.tables)) built = build(false);
     for (const [name, value] of extraHeaders) ctx.set(name, value);
     const headers = ctx.req.headers;
     const request: CorsRequest = {
@@ -87,28 +123,32 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
     const isPreflight = isPreflightRequest(request);
     const entry = (built.tables.length > 0 && resolveRoute(built.tables, ctx, isPreflight ? (request.requestMethod as string) : ctx.method)) || built.global;
     (ctx as unknown as Record<symbol, unknown>)[APPLIED] = entry.markers;
+    if (entry.failure) throw entry.failure;
 
     const policy = request.origin !== undefined && entry.credentials ? ((await askCredentials(entry, ctx, logger)) ? entry.withCredentials! : entry.policy) : entry.policy;
     const evaluated = policy.evaluate(request, ctx, isPreflight && built.tables.length > 0 ? preflightRoutes(built, ctx) : undefined);
     const decision = isPromise(evaluated) ? await evaluated : evaluated;
     for (const [name, value] of decision.headers) ctx.set(name, value);
     if (decision.vary.length > 0) ctx.set('Vary', appendVary(ctx.response.get('Vary'), decision.vary));
+    // Whatever downstream (or upstream, after next()) sets, the response goes out with this decision's CORS headers.
+    if (policy.enabled) guardResponseHeaders(ctx.res, decision, (conflict) => reportConflict(routeName(ctx, entry.where), conflict));
+    if (logRefusals && !decision.allowed && decision.reason) logRefusal(logger, decision, request, ctx, entry.where);
 
     if (decision.kind === 'preflight' && !decision.continue) {
       ctx.status = decision.status as number;
       return;
     }
-    if (!keepHeadersOnError) return next();
     try {
       await next();
     } catch (error) {
-      keepHeaders(error, decision, extraHeaders);
+      if (keepHeadersOnError) keepHeaders(error, decision, extraHeaders);
+      else releaseResponseHeaders(ctx.res); // as @koa/cors: Koa's error handler drops the CORS headers
       throw error;
     }
   } as KoaCorsMiddleware;
 
   middleware.build = function rebuild() {
-    built = build();
+    built = build(true);
     return this;
   };
   return middleware;
@@ -124,6 +164,27 @@ function preflightRoutes(built: Built, ctx: Context): PreflightRoutes<CorsPolicy
   // Requests with a method no route serves still pass this middleware (later middleware may serve them), judged by
   // the path's first route, or by the global policy where no route matches the path.
   return { served, fallback: (resolveUnservedMethod(built.tables, ctx) ?? built.global).policy };
+}
+
+/**
+ * The route pattern @koa/router ran ('route /items/:id'), known once routing happened; else the policy's name. Never
+ * the request's own path or method, so that the set of names logged once stays as small as the app's routes.
+ */
+function routeName(ctx: Context, where: string): string {
+  const matched = (ctx as { _matchedRoute?: unknown })._matchedRoute;
+  return typeof matched === 'string' ? `route ${matched}` : where;
+}
+
+/**
+ * One line per refusal, as the other adapters log them. A route with CORS off is not worth a line for its actual
+ * requests (every request with an Origin would log); a preflight refused there still is.
+ */
+function logRefusal(logger: CorsLogger | undefined, decision: CorsDecision, request: CorsRequest, ctx: Context, where: string): void {
+  const reason = decision.reason!;
+  if (decision.kind === 'actual' && reason.code === 'cors-disabled') return;
+  const asked = decision.kind === 'preflight' ? ` for ${String(request.requestMethod).slice(0, 64)}` : '';
+  const path = ctx.path.length > 200 ? `${ctx.path.slice(0, 200)}...` : ctx.path;
+  logger?.warn(`polycors: refused ${decision.kind} ${ctx.method.slice(0, 64)} ${path}${asked} -> ${where}: ${reason.code}: ${reason.message}`);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -32,7 +32,8 @@ export interface KoaCorsPolicyOptions extends Omit<CorsOptions, 'origin' | 'cred
   /**
    * Which origins may read responses: a rule or a list of rules, `true` (reflect any origin; refused with
    * credentials) or `false` (CORS off). Functions receive `ctx` (see `KoaOriginFunction`).
-   * Default for `cors()`: `'*'`, as in `@koa/cors` 5. Routes inherit the global value.
+   * `cors()` has no default in strict mode (a missing origin fails at startup, `origin-missing`); with `strict: false`
+   * it applies `@koa/cors` 5's `'*'`, with a warning. Routes inherit the global value.
    */
   origin?: KoaOriginRule | readonly KoaOriginRule[] | boolean;
   /** Send `Access-Control-Allow-Credentials: true`; a function decides per request. Default false. */
@@ -77,7 +78,12 @@ export interface KoaCorsOptions extends KoaCorsPolicyOptions {
   keepHeadersOnError?: boolean;
   /** Also send `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`. Default false. */
   secureContext?: boolean;
+  /**
+   * Log every refused CORS request through `logger.warn` with its route and reason code (default true), as the other
+   * polycors adapters do. Actual requests to a `corsRoute(false)` route are not logged.
+   */
+  logRefusals?: boolean;
 }
 
-/** `'*'`, the default origin of `cors()` (as in `@koa/cors` 5). */
+/** `'*'`, `@koa/cors` 5's default origin: applied by `cors()` only with `strict: false` (strict mode requires an origin). */
 export const DEFAULT_ORIGIN = '*';

@@ -10,6 +10,9 @@ const MARKER = Symbol.for('polycors.koa.corsRoute');
 /** Set on ctx by cors(): the markers whose policy was applied to this request. */
 export const APPLIED = Symbol.for('polycors.koa.applied');
 
+/** Markers polycors could not apply to their route (added after cors(), in router.use() or on a RegExp path). */
+const failures = new WeakMap<object, Error>();
+
 export type CorsRouteMarker = Middleware & { readonly [MARKER]: KoaCorsPolicyOptions | false };
 
 /**
@@ -26,6 +29,8 @@ export type CorsRouteMarker = Middleware & { readonly [MARKER]: KoaCorsPolicyOpt
 export function corsRoute(options: KoaCorsPolicyOptions | false): CorsRouteMarker {
   let warned = false;
   const marker = (async (ctx, next) => {
+    const failure = failures.get(marker);
+    if (failure) throw failure; // fail this route's requests rather than answer them with the global policy
     const applied = (ctx as unknown as Record<symbol, ReadonlySet<unknown> | undefined>)[APPLIED];
     if (!warned && !applied?.has(marker)) {
       warned = true;
@@ -39,6 +44,11 @@ export function corsRoute(options: KoaCorsPolicyOptions | false): CorsRouteMarke
   Object.defineProperty(marker, MARKER, { value: options === false ? false : Object.freeze({ ...options }) });
   Object.defineProperty(marker, 'name', { value: 'corsRoute' });
   return marker;
+}
+
+/** From then on, requests that reach `marker` fail with `error` (a 500 through Koa's error handler). */
+export function failMarker(marker: CorsRouteMarker, error: Error): void {
+  failures.set(marker, error);
 }
 
 export function isCorsRouteMarker(value: unknown): value is CorsRouteMarker {

@@ -5,9 +5,9 @@
  * Matching follows the router: path-to-regexp 8 patterns, registration order, `sensitive` and `strict` per layer,
  * the router's `host` and `routerPath`.
  */
-import { CorsRouteTable, mergeCorsOptions } from '@polycors/core';
+import { CorsConfigError, CorsRouteTable, mergeCorsOptions } from '@polycors/core';
 import type { Context } from 'koa';
-import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry } from './compile.js';
+import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, failedEntry } from './compile.js';
 import type { KoaLayerLike, KoaRouterLike } from './options.js';
 import { type CorsRouteMarker, isCorsRouteMarker, markerOptions } from './route-marker.js';
 import { type LayerOptions, translateOptions } from './translate.js';
@@ -35,6 +35,8 @@ export interface BuildInput {
   global: LayerOptions;
   problems: CompileContext['problems'];
   warnings: WarningDeduper;
+  /** Markers that mark no route polycors can match (in router.use(), on a RegExp path), with where they are. */
+  misplaced?: { where: string; markers: readonly CorsRouteMarker[] }[];
 }
 
 export function buildRouterTables(input: BuildInput): RouterTables[] {
@@ -51,6 +53,7 @@ function buildOne(router: KoaRouterLike, input: BuildInput, shared: Map<string, 
     const isRoute = layer.methods.length > 0;
     if (!isRoute) {
       if (markers.length > 0) {
+        input.misplaced?.push({ where: `router.use(${describePath(layer.path)})`, markers });
         input.problems.push({
           where: `router.use(${describePath(layer.path)})`,
           problem: { path: 'corsRoute', code: 'option-type', message: "corsRoute() marks a route; in router.use() it applies to none. Put it in each route: router.patch('/form', corsRoute({ ... }), handler)" },
@@ -61,6 +64,7 @@ function buildOne(router: KoaRouterLike, input: BuildInput, shared: Map<string, 
     const where = describeRoute(layer);
     if (typeof layer.path !== 'string' || layer.opts?.pathAsRegExp) {
       if (markers.length > 0) {
+        input.misplaced?.push({ where, markers });
         input.problems.push({
           where,
           problem: { path: 'corsRoute', code: 'option-type', message: 'per-route CORS needs a string path (path-to-regexp syntax such as /items/:id), not a RegExp, so that preflights can be matched to the route' },
@@ -70,8 +74,12 @@ function buildOne(router: KoaRouterLike, input: BuildInput, shared: Map<string, 
     }
     // As in every polycors adapter: without configured methods, a route allows the methods its path serves.
     const defaultMethods = pathMethods.get(layer.path);
-    const entry = markers.length === 0 ? sharedEntry(defaultMethods, input, shared) : routeEntry(markers, where, defaultMethods, input);
-    if (!entry) return;
+    const problemsBefore = input.problems.length;
+    const compiled = markers.length === 0 ? sharedEntry(defaultMethods, input, shared) : routeEntry(markers, where, defaultMethods, input);
+    // A route with configuration problems stays in the table, so that its requests fail instead of falling back to a
+    // wider policy (cors() throws at startup anyway; this matters for routes added later, see cors().build()).
+    const failed = !compiled || (input.global.strict !== false && input.problems.length > problemsBefore);
+    const entry = failed ? failedEntry(where, routeProblems(input.problems, where, markers.length === 0 ? sharedWhere(defaultMethods) : where)) : compiled;
     const key = `${Boolean(layer.opts?.sensitive)}|${Boolean(layer.opts?.strict)}`;
     let table = groups.get(key);
     if (!table) {
@@ -105,10 +113,13 @@ function methodsServedByPath(stack: readonly KoaLayerLike[]): Map<string | RegEx
 function sharedEntry(defaultMethods: readonly string[] | undefined, input: BuildInput, shared: Map<string, CompiledEntry | undefined>): CompiledEntry | undefined {
   const key = defaultMethods?.join(',') ?? '*';
   if (shared.has(key)) return shared.get(key);
-  const where = defaultMethods ? `routes serving ${displayMethods(defaultMethods)}` : 'router.all() routes';
-  const entry = compileEntry(input.global, input.global, { where, defaultMethods, markers: new Set(), problems: input.problems, warnings: input.warnings });
+  const entry = compileEntry(input.global, input.global, { where: sharedWhere(defaultMethods), defaultMethods, markers: new Set(), problems: input.problems, warnings: input.warnings });
   shared.set(key, entry);
   return entry;
+}
+
+function sharedWhere(defaultMethods: readonly string[] | undefined): string {
+  return defaultMethods ? `routes serving ${displayMethods(defaultMethods)}` : 'router.all() routes';
 }
 
 function routeEntry(markers: CorsRouteMarker[], where: string, defaultMethods: readonly string[] | undefined, input: BuildInput): CompiledEntry | undefined {
@@ -125,6 +136,12 @@ function routeEntry(markers: CorsRouteMarker[], where: string, defaultMethods: r
   }
   const merged = mergeCorsOptions(input.global as never, ...(layers as never[])) as LayerOptions | false;
   return compileEntry(merged, input.global, { where, defaultMethods, markers: new Set(markers), problems: input.problems, warnings: input.warnings });
+}
+
+/** The problems recorded under `place` (the route, or for routes without markers the shared policy of its methods). */
+function routeProblems(problems: CompileContext['problems'], where: string, place: string): CorsConfigError {
+  const own = problems.filter((problem) => problem.where === place || problem.where.startsWith(`${place},`)).map(({ problem }) => problem);
+  return new CorsConfigError(own, where);
 }
 
 /** The route @koa/router would run first for (path, method), or undefined (no route: the global policy applies). */

@@ -19,7 +19,7 @@ const RENAMES = [
 ] as const;
 
 /** Options that belong to the middleware, not to a policy: read by cors(), not passed to core. */
-const MIDDLEWARE_ONLY = ['router', 'keepHeadersOnError', 'secureContext'] as const;
+const MIDDLEWARE_ONLY = ['router', 'keepHeadersOnError', 'secureContext', 'logRefusals'] as const;
 
 export function translateOptions(options: KoaCorsPolicyOptions | KoaCorsOptions, problems: CorsConfigProblem[], isRoute: boolean): LayerOptions {
   const result: Record<string, unknown> = { ...options };

@@ -195,3 +195,27 @@ describe('cors() as global middleware', () => {
     expect((await send(server, '/items', 'GET', { origin: APP })).status).toBe(200);
   });
 });
+
+describe('cors() before rate limiting and auth, as the README says', () => {
+  it('answers preflights without using the quota, and keeps CORS headers on the limiter’s 429 and the auth 401', async () => {
+    const app = new Koa();
+    let used = 0;
+    app.use(cors({ origin: APP, logger: false }));
+    app.use(async (ctx, next) => {
+      used++;
+      if (used > 1) ctx.throw(429, 'slow down');
+      await next();
+    });
+    app.use(async (ctx) => {
+      if (!ctx.get('authorization')) ctx.throw(401, 'log in first');
+      ctx.body = 'ok';
+    });
+    const server = await start(app);
+    for (let i = 0; i < 3; i++) expect((await preflight(server, '/items', APP, 'PUT', 'authorization')).status).toBe(204);
+    expect(used).toBe(0);
+    const unauthorised = await send(server, '/items', 'GET', { origin: APP });
+    expect([unauthorised.status, unauthorised.header('access-control-allow-origin')]).toEqual([401, APP]);
+    const limited = await send(server, '/items', 'GET', { origin: APP, authorization: 'Bearer x' });
+    expect([limited.status, limited.header('access-control-allow-origin')]).toEqual([429, APP]);
+  });
+});

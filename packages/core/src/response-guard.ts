@@ -1,0 +1,214 @@
+/**
+ * The last word on a response's CORS headers. After polycors decided, the app can still write CORS headers and Vary
+ * (a handler's `reply.header('vary', ...)`, `ctx.append('Access-Control-Allow-Origin', '*')`, an `onSend` hook), or
+ * write the response itself (`reply.hijack()` then `res.writeHead(200, {...})` for SSE or a proxy). The guard applies
+ * the decision when the status line and headers go out, so whoever wrote last, the response carries:
+ * - `Access-Control-Allow-Origin`, `-Allow-Credentials`, `-Allow-Methods`, `-Allow-Headers`, `-Max-Age` and
+ *   `-Allow-Private-Network`: polycors' value, or none where polycors sends none (a refusal). A different value from
+ *   the app is a conflict: replaced, and reported so the adapter can log it.
+ * - `Access-Control-Expose-Headers`: the app's names kept beside polycors' (exposing a header to an origin polycors
+ *   allowed does not widen who may read the response; without an allowed origin the header is inert).
+ * - `Vary`: polycors' tokens merged into the app's value (a shared cache must key origin-dependent answers on Origin).
+ */
+import type { CorsDecision } from './options.js';
+import { appendVary } from './vary.js';
+
+/** The CORS headers whose value is polycors' alone on a response it decided. */
+export const POLYCORS_OWNED_HEADERS: readonly string[] = [
+  'access-control-allow-origin',
+  'access-control-allow-credentials',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'access-control-max-age',
+  'access-control-allow-private-network',
+];
+const EXPOSE = 'access-control-expose-headers';
+const VARY = 'vary';
+const WATCHED = new Set([...POLYCORS_OWNED_HEADERS, EXPOSE, VARY]);
+
+export type ResponseHeaderValue = string | number | readonly string[] | undefined;
+
+/** A header the app set differently from polycors' decision; polycors' value (or none) was sent. */
+export interface CorsHeaderConflict {
+  /** Lower-case header name. */
+  header: string;
+  /** What the app had set (list values joined with ', '). */
+  app: string;
+  /** What polycors sent instead; undefined: the header was removed. */
+  sent: string | undefined;
+}
+
+/** One header to change so that the response says what the decision says: a value to send, or undefined to remove. */
+export interface CorsHeaderChange {
+  header: string;
+  value: string | undefined;
+  conflict?: CorsHeaderConflict;
+}
+
+type DecisionHeaders = Pick<CorsDecision, 'headers' | 'vary'>;
+
+/**
+ * The changes that make a response's headers (as `read` reports them, by lower-case name) agree with `decision`.
+ * Empty when they already do.
+ */
+export function settleCorsHeaders(decision: DecisionHeaders, read: (header: string) => ResponseHeaderValue): CorsHeaderChange[] {
+  const changes: CorsHeaderChange[] = [];
+  for (const header of POLYCORS_OWNED_HEADERS) {
+    const current = joined(read(header));
+    const wanted = decidedValue(decision, header);
+    if (current === wanted) continue;
+    changes.push(current === undefined ? { header, value: wanted } : { header, value: wanted, conflict: { header, app: current, sent: wanted } });
+  }
+  const exposed = decidedValue(decision, EXPOSE);
+  if (exposed !== undefined) {
+    const current = joined(read(EXPOSE));
+    const value = current === undefined || current.trim() === '' ? exposed : unionTokens(current, exposed);
+    if (value !== current) changes.push({ header: EXPOSE, value });
+  }
+  if (decision.vary.length > 0) {
+    const current = read(VARY);
+    const value = appendVary(current, decision.vary);
+    if (value !== joined(current)) changes.push({ header: VARY, value });
+  }
+  return changes;
+}
+
+/** The decision's value for a header (decisions carry lower-case names, a handful of them). */
+function decidedValue(decision: DecisionHeaders, header: string): string | undefined {
+  const headers = decision.headers;
+  for (let i = 0; i < headers.length; i++) if (headers[i][0] === header) return headers[i][1];
+  return undefined;
+}
+
+/** The members of a Node `ServerResponse` (or `Http2ServerResponse`) the guard uses. */
+export interface GuardableResponse {
+  writeHead(...args: never[]): unknown;
+  getHeader(name: string): ResponseHeaderValue;
+  removeHeader(name: string): void;
+  readonly headersSent?: boolean;
+}
+
+interface GuardState {
+  decision: DecisionHeaders;
+  onConflict?: (conflict: CorsHeaderConflict) => void;
+  writeHead: (...args: unknown[]) => unknown;
+}
+
+const kGuard = Symbol('polycors.response-guard');
+type Guarded = GuardableResponse & { [kGuard]?: GuardState; writeHead: (...args: unknown[]) => unknown };
+
+/**
+ * Applies `decision` to `res` when its headers are written (`writeHead`, or the first `write`/`end`, which call it),
+ * over whatever was set in between. Calling it again on the same response replaces the decision.
+ */
+export function guardResponseHeaders(res: GuardableResponse, decision: DecisionHeaders, onConflict?: (conflict: CorsHeaderConflict) => void): void {
+  const target = res as Guarded;
+  const state = target[kGuard];
+  if (state) {
+    state.decision = decision;
+    state.onConflict = onConflict;
+    return;
+  }
+  target[kGuard] = { decision, onConflict, writeHead: target.writeHead };
+  target.writeHead = guardedWriteHead;
+}
+
+/** Stops guarding `res`: its headers go out as the app leaves them (Koa's `keepHeadersOnError: false`). */
+export function releaseResponseHeaders(res: GuardableResponse): void {
+  const target = res as Guarded;
+  const state = target[kGuard];
+  if (!state) return;
+  target.writeHead = state.writeHead;
+  target[kGuard] = undefined;
+}
+
+type HeadersArgument = Record<string, unknown> | unknown[] | undefined;
+
+function guardedWriteHead(this: Guarded, statusCode: unknown, ...rest: unknown[]): unknown {
+  const state = this[kGuard] as GuardState;
+  this.writeHead = state.writeHead;
+  this[kGuard] = undefined;
+  if (this.headersSent) return state.writeHead.call(this, statusCode, ...rest);
+  const hasMessage = typeof rest[0] === 'string';
+  const given = (hasMessage ? rest[1] : rest[0]) as HeadersArgument;
+  const headers = settle(this, given, state);
+  return hasMessage ? state.writeHead.call(this, statusCode, rest[0], headers) : state.writeHead.call(this, statusCode, headers);
+}
+
+/** The headers argument to pass on: the given one with the watched headers replaced by the decision's. */
+function settle(res: Guarded, given: HeadersArgument, state: GuardState): HeadersArgument {
+  // writeHead's own headers win over setHeader's, as in Node.
+  const fromArgument = watchedIn(given);
+  const changes = settleCorsHeaders(state.decision, (header) => (fromArgument.has(header) ? fromArgument.get(header) : res.getHeader(header)));
+  if (changes.length === 0) return given;
+  const changed = new Set(changes.map((change) => change.header));
+  let headers: HeadersArgument;
+  if (Array.isArray(given)) {
+    headers = withoutHeaders(given, changed);
+    const nested = given.length > 0 && Array.isArray(given[0]);
+    for (const { header, value } of changes) if (value !== undefined) (headers as unknown[]).push(...(nested ? [[header, value]] : [header, value]));
+  } else {
+    headers = {};
+    for (const key of given ? Object.keys(given) : []) if (!changed.has(key.toLowerCase())) headers[key] = (given as Record<string, unknown>)[key];
+    for (const { header, value } of changes) if (value !== undefined) headers[header] = value;
+  }
+  for (const change of changes) {
+    if (change.value === undefined) res.removeHeader(change.header);
+    if (change.conflict) state.onConflict?.(change.conflict);
+  }
+  return headers;
+}
+
+function watchedIn(given: HeadersArgument): Map<string, ResponseHeaderValue> {
+  const found = new Map<string, ResponseHeaderValue>();
+  if (!given) return found;
+  const add = (name: unknown, value: unknown) => {
+    const lower = String(name).toLowerCase();
+    if (!WATCHED.has(lower)) return;
+    const previous = found.get(lower);
+    const next = Array.isArray(value) ? value.map(String) : String(value);
+    found.set(lower, previous === undefined ? next : [...toList(previous), ...toList(next)]);
+  };
+  if (Array.isArray(given)) {
+    if (given.length > 0 && Array.isArray(given[0])) for (const pair of given as unknown[][]) add(pair[0], pair[1]);
+    else for (let i = 0; i + 1 < given.length; i += 2) add(given[i], given[i + 1]);
+  } else {
+    for (const key of Object.keys(given)) if (given[key] !== undefined) add(key, given[key]);
+  }
+  return found;
+}
+
+function withoutHeaders(given: unknown[], names: ReadonlySet<string>): unknown[] {
+  if (given.length > 0 && Array.isArray(given[0])) return (given as unknown[][]).filter((pair) => !names.has(String(pair[0]).toLowerCase()));
+  const kept: unknown[] = [];
+  for (let i = 0; i + 1 < given.length; i += 2) if (!names.has(String(given[i]).toLowerCase())) kept.push(given[i], given[i + 1]);
+  return kept;
+}
+
+function toList(value: ResponseHeaderValue): string[] {
+  return value === undefined ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+}
+
+function joined(value: ResponseHeaderValue): string | undefined {
+  if (value === undefined) return undefined;
+  return Array.isArray(value) ? value.join(', ') : String(value);
+}
+
+function unionTokens(current: string, added: string): string {
+  const present = new Set(current.split(',').map((token) => token.trim().toLowerCase()).filter(Boolean));
+  let value = current.trim();
+  for (const token of added.split(',').map((item) => item.trim()).filter(Boolean)) {
+    if (present.has(token.toLowerCase())) continue;
+    present.add(token.toLowerCase());
+    value = `${value}, ${token}`;
+  }
+  return value;
+}
+
+
+/** The log line for a conflict, naming where it happened ('route GET /events', 'PATCH /form'). */
+export function describeHeaderConflict(where: string, conflict: CorsHeaderConflict): string {
+  const app = conflict.app.length > 200 ? `${conflict.app.slice(0, 200)}...` : conflict.app;
+  const sent = conflict.sent === undefined ? 'sent none, as polycors decided (the request is refused, or this header does not apply to it)' : `sent polycors' ${conflict.sent}`;
+  return `polycors: ${where}: the app set ${conflict.header}: ${app}; ${sent}. Configure CORS through polycors (its options or the route's policy) instead of setting CORS headers [cors-header-conflict]`;
+}
