@@ -6,3 +6,4 @@ export * from './vary.js';
 export * from './classify.js';
 export * from './route-table.js';
 export * from './browser-check.js';
+export { describeOriginFunction, type OriginFunctionShape } from './origins/call-origin-function.js';

@@ -7,8 +7,8 @@ import { classifyCorsRequest } from './classify.js';
 import { CorsConfigError, type CorsConfigProblem } from './config-error.js';
 import type { CorsContext, CorsDecision, CorsOptions, CorsReason, CorsRequest, CorsRequestKind } from './options.js';
 import { CORS_DEFAULTS } from './options.js';
-import { OriginAnswerCache } from './origins/answer-cache.js';
 import { OriginMatch, OriginMatcher } from './origins/matcher.js';
+import { OriginFunctions } from './origins/origin-functions.js';
 import { reasons, summarise } from './reasons.js';
 import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
 import { isToken } from './tokens.js';
@@ -68,6 +68,8 @@ class CompiledCorsPolicy implements CorsPolicy {
   private readonly actualTail: readonly Header[];
   /** Headers after the origin on allowed preflights, except a reflected Allow-Headers. */
   private readonly preflightTail: readonly Header[];
+  /** The preflight tail for `Access-Control-Allow-Origin: *` (an origin function answered '*'): never credentials. */
+  private readonly preflightTailAny: readonly Header[];
   private readonly reflectHeaders: boolean;
   /**
    * The last Access-Control-Request-Headers value judged, and its verdict: a browser sends the same value on every
@@ -79,6 +81,8 @@ class CompiledCorsPolicy implements CorsPolicy {
   private readonly notCors: CorsDecision;
   private readonly notCorsOptions: CorsDecision;
   private readonly allowedAnyActual: CorsDecision;
+  /** An origin function answered '*': `*` without credentials, and Vary: Origin, since another origin may get another answer. */
+  private readonly allowedAnyByFunction: CorsDecision;
   private readonly exactDecisions = new Map<string, CorsDecision>();
 
   constructor(
@@ -90,9 +94,14 @@ class CompiledCorsPolicy implements CorsPolicy {
     this.matcher = new OriginMatcher({
       patterns: s.patterns,
       regexps: s.regexps,
-      functions: s.functions,
-      cache: s.originCache ? new OriginAnswerCache(s.originCache.max, s.originCache.ttl) : undefined,
-      onFunctionError: (error, origin) => s.logger?.error(`polycors: the origin function failed for '${origin.slice(0, 200)}'; refusing the request`, error),
+      functions: s.functions.length === 0 ? undefined : new OriginFunctions({
+        functions: s.functions,
+        timeout: s.originTimeout,
+        cache: s.originCache,
+        credentials: s.credentials,
+        reflectionWarning: s.reflectionWarning,
+        logger: s.logger,
+      }),
     });
     this.dependsOnOrigin = s.enabled && !s.anyOrigin;
     this.methodSet = new Set(s.methods);
@@ -115,9 +124,12 @@ class CompiledCorsPolicy implements CorsPolicy {
     }
     if (s.maxAge !== undefined) preflightTail.push(['access-control-max-age', String(s.maxAge)]);
     this.preflightTail = Object.freeze(preflightTail);
+    this.preflightTailAny = Object.freeze(preflightTail.filter(([name]) => name !== 'access-control-allow-credentials'));
 
     const anyOriginHeaders = Object.freeze([['access-control-allow-origin', '*'] as const, ...actualTail]);
     this.allowedAnyActual = freezeDecision({ kind: 'actual', allowed: true, headers: anyOriginHeaders, vary: VARY_NONE });
+    const anyWithoutCredentials = Object.freeze(anyOriginHeaders.filter(([name]) => name !== 'access-control-allow-credentials'));
+    this.allowedAnyByFunction = freezeDecision({ kind: 'actual', allowed: true, headers: anyWithoutCredentials, vary: VARY_ORIGIN });
     // With '*' every response carries the same headers, Origin or not, so a shared cache can serve any of them to anyone.
     this.notCors = freezeDecision(
       s.enabled && s.anyOrigin
@@ -148,7 +160,9 @@ class CompiledCorsPolicy implements CorsPolicy {
   private afterOriginMatch(match: OriginMatch, kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {
     if (match === OriginMatch.AllowedExact && kind === 'actual') return this.allowedExactActual(origin);
     if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return this.allowOrigin(kind, origin, request, context);
+    if (match === OriginMatch.AllowedAny) return kind === 'actual' ? this.allowedAnyByFunction : this.preflight('*', request, context);
     if (match === OriginMatch.FunctionFailed) return this.refuse(kind, reasons.originFunctionError(origin), request, context);
+    if (match === OriginMatch.FunctionTimedOut) return this.refuse(kind, reasons.originFunctionTimeout(origin, this.settings.originTimeout), request, context);
     return this.refuse(kind, this.originRefusal(origin), request, context);
   }
 
@@ -206,7 +220,7 @@ class CompiledCorsPolicy implements CorsPolicy {
     if (privateNetwork && !s.privateNetworkAccess) return this.refuse('preflight', reasons.privateNetworkNotAllowed(), request, context);
 
     const headers: Header[] = [['access-control-allow-origin', allowOrigin]];
-    for (const header of this.preflightTail) headers.push(header);
+    for (const header of allowOrigin === '*' ? this.preflightTailAny : this.preflightTail) headers.push(header);
     if (reflected) headers.push(['access-control-allow-headers', reflected]);
     if (privateNetwork) headers.push(['access-control-allow-private-network', 'true']);
     const vary = this.reflectHeaders ? (this.dependsOnOrigin ? VARY_ORIGIN_AND_HEADERS : VARY_HEADERS) : this.dependsOnOrigin ? VARY_ORIGIN : VARY_NONE;
