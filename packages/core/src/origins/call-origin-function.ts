@@ -18,12 +18,16 @@ export interface OriginFunctionShape {
 const SHAPE = Symbol.for('@polycors/core.originFunctionShape');
 
 /**
- * Marks an adapter's wrapper with the shape of the user's function it wraps. Without a mark, a function of two or
- * more parameters takes the context and may answer through the callback; a function of one parameter does neither.
+ * Marks an adapter's wrapper with a shape, or with the shape of the user's function it wraps (pass that function).
+ * Without a mark, a function of two or more parameters takes the context and may answer through the callback; a
+ * function of one parameter does neither. The wrapper is called `(origin, second, context)`: `second` is what the
+ * shape asks for (the callable context or the context), `context` is always the raw context. Keeps the wrapped name.
  */
-export function describeOriginFunction<F extends Function>(fn: F, shape: OriginFunctionShape): F {
-  Object.defineProperty(fn, SHAPE, { value: Object.freeze({ ...shape }) });
-  return fn;
+export function describeOriginFunction<F extends Function>(wrapper: F, shape: OriginFunctionShape | Function): F {
+  const described = typeof shape === 'function' ? shapeOf(shape) : shape;
+  Object.defineProperty(wrapper, SHAPE, { value: Object.freeze({ callback: described.callback, context: described.context }) });
+  if (typeof shape === 'function') Object.defineProperty(wrapper, 'name', { value: shape.name });
+  return wrapper;
 }
 
 export function shapeOf(fn: Function): OriginFunctionShape {
