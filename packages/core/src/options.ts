@@ -62,7 +62,7 @@ export interface OriginCacheOptions<Context = CorsContext> {
    * What else, beyond the origin, the answer depends on: `(origin, ctx) => ctx.headers.host` for a tenant per Host.
    * Answers are remembered per (origin, key). Required when an origin function takes a second parameter.
    */
-  key?: (origin: string, context: Context) => string;
+  key?(origin: string, context: Context): string;
 }
 
 /** When to warn that an origin function under credentials looks like `origin: true` in disguise. */
