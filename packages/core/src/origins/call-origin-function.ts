@@ -40,49 +40,80 @@ export function shapeOf(fn: Function): OriginFunctionShape {
 export type CallOutcome = { kind: 'answer'; answer: unknown } | { kind: 'error'; error: unknown } | { kind: 'timeout' };
 
 export function callOriginFunction(fn: OriginFunction, origin: string, context: CorsContext, timeout: number): CallOutcome | Promise<CallOutcome> {
-  const shape = shapeOf(fn);
-  let outcome: CallOutcome | undefined;
-  let deliver: ((outcome: CallOutcome) => void) | undefined;
-  const settle = (settled: CallOutcome) => {
-    if (outcome !== undefined) return;
-    outcome = settled;
-    deliver?.(settled);
-  };
-  const callback: OriginCallback = (error, answer) => settle(error ? { kind: 'error', error } : { kind: 'answer', answer });
+  const call = fn as (origin: string, second: unknown, context: unknown) => unknown;
+  if (!shapeOf(fn).callback) {
+    // No callback to wait for: no closures on the common synchronous path.
+    let returned: unknown;
+    try {
+      returned = call(origin, context, context);
+    } catch (error) {
+      return { kind: 'error', error };
+    }
+    const thenable = isThenable(returned);
+    if (thenable === false) return { kind: 'answer', answer: returned };
+    if (thenable !== true) return thenable;
+    return new Pending(timeout, false).wait(returned);
+  }
 
+  const pending = new Pending(timeout, true);
   let returned: unknown;
   try {
     // The raw context goes third too, for adapters whose wrappers need it unwrapped (Fastify's `request` argument).
-    returned = (fn as (origin: string, second: unknown, context: unknown) => unknown)(origin, shape.callback ? callableContext(context, callback) : context, context);
+    returned = call(origin, callableContext(context, pending.callback), context);
   } catch (error) {
-    settle({ kind: 'error', error });
+    pending.settle({ kind: 'error', error });
   }
-  let then: unknown;
-  try {
-    then = typeof returned === 'object' || typeof returned === 'function' ? (returned as { then?: unknown } | null)?.then : undefined;
-  } catch (error) {
-    settle({ kind: 'error', error });
+  const thenable = isThenable(returned);
+  if (typeof thenable === 'object') pending.settle(thenable);
+  if (pending.outcome !== undefined) {
+    if (thenable === true) Promise.resolve(returned).catch(() => undefined); // answered already: a later rejection is not unhandled
+    return pending.outcome;
   }
-  const thenable = typeof then === 'function';
-  if (outcome !== undefined) {
-    if (thenable) Promise.resolve(returned).catch(() => undefined); // answered already: a later rejection is not unhandled
-    return outcome;
-  }
-  if (!thenable && (returned !== undefined || !shape.callback)) return { kind: 'answer', answer: returned };
+  if (thenable === false && returned !== undefined) return { kind: 'answer', answer: returned };
+  return pending.wait(thenable === true ? returned : undefined);
+}
 
-  return new Promise<CallOutcome>((resolve) => {
-    const timer = setTimeout(() => settle({ kind: 'timeout' }), timeout);
-    timer.unref?.();
-    deliver = (settled) => {
-      clearTimeout(timer);
-      resolve(settled);
-    };
-    if (thenable) {
-      Promise.resolve(returned).then(
+/** true, false, or the error thrown by a `then` getter. */
+function isThenable(value: unknown): boolean | CallOutcome {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null) return false;
+  try {
+    return typeof (value as { then?: unknown }).then === 'function';
+  } catch (error) {
+    return { kind: 'error', error };
+  }
+}
+
+/** One answer still to come: from a thenable, from the callback, or the timeout, whichever is first. */
+class Pending {
+  outcome: CallOutcome | undefined;
+  private deliver: ((outcome: CallOutcome) => void) | undefined;
+  readonly callback: OriginCallback = (error, answer) => this.settle(error ? { kind: 'error', error } : { kind: 'answer', answer });
+
+  constructor(
+    private readonly timeout: number,
+    private readonly takesCallback: boolean,
+  ) {}
+
+  settle(outcome: CallOutcome): void {
+    if (this.outcome !== undefined) return;
+    this.outcome = outcome;
+    this.deliver?.(outcome);
+  }
+
+  wait(thenable: unknown): Promise<CallOutcome> {
+    return new Promise<CallOutcome>((resolve) => {
+      const timer = setTimeout(() => this.settle({ kind: 'timeout' }), this.timeout);
+      timer.unref?.();
+      this.deliver = (outcome) => {
+        clearTimeout(timer);
+        resolve(outcome);
+      };
+      if (thenable === undefined) return;
+      Promise.resolve(thenable).then(
         // A callback-style async function resolves to undefined and answers through the callback: keep waiting for it.
-        (answer) => (answer === undefined && shape.callback ? undefined : settle({ kind: 'answer', answer })),
-        (error: unknown) => settle({ kind: 'error', error: error ?? new Error('the origin function rejected without a reason') }),
+        (answer) => (answer === undefined && this.takesCallback ? undefined : this.settle({ kind: 'answer', answer })),
+        (error: unknown) => this.settle({ kind: 'error', error: error ?? new Error('the origin function rejected without a reason') }),
       );
-    }
-  });
+    });
+  }
 }

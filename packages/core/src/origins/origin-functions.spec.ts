@@ -1,5 +1,6 @@
 /** Origin functions through createCorsPolicy: both signatures, the answer rule, timeouts, caching, dedupe, warnings. */
 import { describe, expect, it, jest } from '@jest/globals';
+import fc from 'fast-check';
 import { CorsConfigError } from '../config-error.js';
 import type { CorsDecision, CorsOptions, CorsRequest, OriginCallback } from '../options.js';
 import { createCorsPolicy } from '../policy.js';
@@ -125,6 +126,21 @@ describe('settling answers', () => {
     expect(await createCorsPolicy({ origin: (() => 42) as unknown as CorsOptions['origin'], logger }).evaluate(get(APP))).toMatchObject({ reason: { code: 'origin-function-error' } });
     expect(logger.errors).toHaveLength(2);
     expect(logger.errors[1]).toContain('it answered number 42');
+  });
+
+  it('refuses, without throwing, an answer that throws while it is read', async () => {
+    const logger = recordingLogger();
+    class Hostile extends RegExp {
+      override test(): boolean {
+        throw new Error('hostile');
+      }
+    }
+    const policy = createCorsPolicy({ origin: (() => new Hostile('x')) as unknown as CorsOptions['origin'], logger });
+    expect(policy.evaluate(get(APP))).toMatchObject({ allowed: false, reason: { code: 'origin-function-error' } });
+    const async = createCorsPolicy({ origin: (async () => [new Hostile('x')]) as unknown as CorsOptions['origin'], logger, originCache: true });
+    expect(await async.evaluate(get(APP))).toMatchObject({ allowed: false });
+    expect(await async.evaluate(get(APP))).toMatchObject({ allowed: false }); // the failed lookup did not stay in flight
+    expect(logger.errors).toHaveLength(3);
   });
 
   it('refuses a function that never answers once originTimeout passes, logs it once, and keeps answering others', async () => {
@@ -275,5 +291,35 @@ describe('reflectionWarning', () => {
     expect(createCorsPolicy({ origin: () => true }).settings.reflectionWarning).toEqual({ origins: 50, window: 600_000 });
     expect(() => createCorsPolicy({ origin: () => true, reflectionWarning: { origins: 1 } })).toThrow(/reflectionWarning needs origins >= 2/);
     expect(() => createCorsPolicy({ origin: () => true, reflectionWarning: true as unknown as false })).toThrow(/reflectionWarning must be false/);
+  });
+});
+
+describe('whatever a function answers', () => {
+  const SELF = Symbol('the request origin');
+  type Template = boolean | null | undefined | string | number | RegExp | typeof SELF | Template[];
+  const leaf: fc.Arbitrary<Template> = fc.oneof(
+    fc.boolean(),
+    fc.constantFrom(null, undefined, '*', '', SELF, 'https://a.test', 'https://a.test/', 0, 1),
+    fc.constantFrom(/^https:\/\/a\.test$/, /^https?:\/\/.*$/, /a/g),
+    fc.string(),
+  );
+  const template = fc.oneof(leaf, fc.array(fc.oneof(leaf, fc.array(leaf, { maxLength: 3 })), { maxLength: 4 }));
+  const fill = (t: Template, origin: string): unknown => (t === SELF ? origin : Array.isArray(t) ? t.map((item) => fill(item, origin)) : t);
+  const requestOrigin = fc.oneof(fc.constantFrom('https://a.test', 'https://b.test', 'null', 'https://a.test.evil.test'), fc.string());
+
+  it("is answered with the request's origin or '*', and credentials only beside the origin", () => {
+    fc.assert(
+      fc.property(template, requestOrigin, fc.boolean(), fc.boolean(), (t, origin, credentials, isPreflight) => {
+        const policy = createCorsPolicy({ origin: ((o: string) => fill(t, o)) as unknown as CorsOptions['origin'], credentials, logger: false });
+        const decision = policy.evaluate(isPreflight ? preflight(origin) : get(origin)) as CorsDecision;
+        const headers = headersOf(decision);
+        const allowOrigin = headers['access-control-allow-origin'];
+        if (!decision.allowed) expect(allowOrigin).toBeUndefined();
+        else expect([origin, '*']).toContain(allowOrigin);
+        if (allowOrigin === '*') expect(headers['access-control-allow-credentials']).toBeUndefined();
+        if (headers['access-control-allow-credentials'] !== undefined) expect(allowOrigin).toBe(origin);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -7,7 +7,7 @@ import type { CorsContext, CorsLogger, OriginFunction } from '../options.js';
 import { OriginAnswerCache } from './answer-cache.js';
 import { type CallOutcome, callOriginFunction } from './call-origin-function.js';
 import { OriginMatch } from './matcher.js';
-import { readOriginAnswer } from './origin-answer.js';
+import { type AnswerVerdict, readOriginAnswer } from './origin-answer.js';
 import { ReflectionWatch } from './reflection-watch.js';
 
 export interface OriginFunctionsSpec {
@@ -108,7 +108,14 @@ export class OriginFunctions {
       logger?.error(`polycors: the origin function failed for '${shown(origin)}' (${nameOf(fn)}); refusing the request [origin-function-error]`, outcome.error);
       return OriginMatch.FunctionFailed;
     }
-    const verdict = readOriginAnswer(outcome.answer, origin);
+    let verdict: AnswerVerdict;
+    try {
+      verdict = readOriginAnswer(outcome.answer, origin);
+    } catch (error) {
+      // A hostile answer (a RegExp subclass whose test() throws, a Proxy list) is a broken answer, not a crash.
+      logger?.error(`polycors: the origin function failed for '${shown(origin)}' (${nameOf(fn)}): reading its answer threw; refusing the request [origin-function-error]`, error);
+      return OriginMatch.FunctionFailed;
+    }
     switch (verdict.kind) {
       case 'allowed':
         this.watches[index]?.allowed(origin);
