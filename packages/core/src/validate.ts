@@ -42,7 +42,8 @@ export interface NormalisedSettings {
   debug: boolean;
   logger: CorsLogger | undefined;
   onRefusal: CorsOptions['onRefusal'];
-  originCache?: { max: number; ttl: number; key?: (origin: string, context: unknown) => string };
+  /** `identity`: the user's `originCache` object (or one shared token for `true`): policies given the same one share answers. */
+  originCache?: { max: number; ttl: number; key?: (origin: string, context: unknown) => string; identity: object };
   /** Longest wait for an origin function, in milliseconds. */
   originTimeout: number;
   /** When to warn about an origin function reflecting every origin under credentials; undefined: never. */
@@ -335,7 +336,7 @@ function validateScalars(options: CorsOptions, settings: NormalisedSettings, rep
 /** originCache, originTimeout and reflectionWarning: how origin functions are run. */
 function validateOriginFunctionOptions(options: CorsOptions, settings: NormalisedSettings, report: Report): void {
   const cache = options.originCache;
-  if (cache === true) settings.originCache = { max: CORS_DEFAULTS.originCache.max, ttl: CORS_DEFAULTS.originCache.ttl };
+  if (cache === true) settings.originCache = { max: CORS_DEFAULTS.originCache.max, ttl: CORS_DEFAULTS.originCache.ttl, identity: CORS_DEFAULTS.originCache };
   else if (typeof cache === 'object' && cache !== null) {
     const max = cache.max ?? CORS_DEFAULTS.originCache.max;
     const ttl = cache.ttl ?? CORS_DEFAULTS.originCache.ttl;
@@ -344,7 +345,7 @@ function validateOriginFunctionOptions(options: CorsOptions, settings: Normalise
       report('error', 'originCache', 'origin-cache', 'originCache needs max >= 1 entries and ttl > 0 milliseconds, so the cache stays bounded in size and age');
     } else if (key !== undefined && typeof key !== 'function') {
       report('error', 'originCache.key', 'option-type', `originCache.key must be a function (origin, ctx) => string, got ${describeValue(key)}`);
-    } else settings.originCache = { max, ttl, key: key as ((origin: string, context: unknown) => string) | undefined };
+    } else settings.originCache = { max, ttl, key: key as ((origin: string, context: unknown) => string) | undefined, identity: cache };
   } else if (cache !== undefined && cache !== false) {
     report('error', 'originCache', 'option-type', `originCache must be true, false or { max, ttl, key }, got ${describeValue(cache)}`);
   }

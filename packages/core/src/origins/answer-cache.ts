@@ -1,5 +1,5 @@
 /**
- * Remembers what the (often async) origin functions answered for a cache key (the origin, plus `originCache.key`),
+ * Remembers what an (often async) origin function answered for a cache key (the origin, plus `originCache.key`),
  * bounded in size and age, so a database lookup is made once per key per `ttl` rather than on every request.
  * Only answers are stored (allowed, any origin, refused); errors and timeouts are never cached.
  */

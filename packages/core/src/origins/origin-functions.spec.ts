@@ -180,6 +180,20 @@ describe('originCache', () => {
     expect(policy.evaluate(get(APP))).toMatchObject({ allowed: true }); // now cached, synchronously
   });
 
+  it('shares answers and in-flight calls among policies built with the same function and originCache value (routes inheriting it)', async () => {
+    const lookup = jest.fn(async (origin: string) => origin === APP);
+    const originCache = { ttl: 60_000 };
+    const global = createCorsPolicy({ origin: lookup, originCache });
+    const route = createCorsPolicy({ origin: lookup, originCache, credentials: true, methods: ['PATCH'] });
+    const decisions = await Promise.all([global.evaluate(get(APP)), route.evaluate(get(APP)), route.evaluate(get(APP))]);
+    expect(decisions.map((decision) => decision.allowed)).toEqual([true, true, true]);
+    expect(headersOf(decisions[1])['access-control-allow-credentials']).toBe('true'); // each policy still applies its own settings
+    expect(lookup).toHaveBeenCalledTimes(1);
+    // Another originCache object (say, with another key) keeps its own answers.
+    await createCorsPolicy({ origin: lookup, originCache: { ttl: 60_000 } }).evaluate(get(APP));
+    expect(lookup).toHaveBeenCalledTimes(2);
+  });
+
   it('does not cache or share a failure: the next request asks again', async () => {
     let calls = 0;
     const policy = createCorsPolicy({ origin: async () => { calls++; if (calls === 1) throw new Error('flaky'); return true; }, originCache: true, logger: false });

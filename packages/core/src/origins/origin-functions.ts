@@ -1,11 +1,12 @@
 /**
  * Runs a policy's origin functions for one request: in order until one allows, each answer read by the one rule of
- * `origin-answer.ts`, each call bounded by `originTimeout`. With `originCache`, answers are remembered per
- * (origin, key) and concurrent lookups of one key share one call. Every failure is logged once, where it happens.
+ * `origin-answer.ts`, each call bounded by `originTimeout`. With `originCache`, each function's answers are
+ * remembered per (origin, key) and concurrent lookups of one key share one call (see `function-answer-store.ts`).
+ * Every failure is logged once, where it happens.
  */
 import type { CorsContext, CorsLogger, OriginFunction } from '../options.js';
-import { OriginAnswerCache } from './answer-cache.js';
 import { type CallOutcome, callOriginFunction } from './call-origin-function.js';
+import { type FunctionAnswerStore, answerStoreFor } from './function-answer-store.js';
 import { OriginMatch } from './matcher.js';
 import { type AnswerVerdict, readOriginAnswer } from './origin-answer.js';
 import { ReflectionWatch } from './reflection-watch.js';
@@ -13,7 +14,7 @@ import { ReflectionWatch } from './reflection-watch.js';
 export interface OriginFunctionsSpec {
   functions: readonly OriginFunction[];
   timeout: number;
-  cache?: { max: number; ttl: number; key?: (origin: string, context: CorsContext) => string };
+  cache?: { max: number; ttl: number; key?: (origin: string, context: CorsContext) => string; identity: object };
   credentials: boolean;
   reflectionWarning?: { origins: number; window: number };
   logger: CorsLogger | undefined;
@@ -27,12 +28,12 @@ const warnedAnyWithCredentials = new WeakSet<Function>();
 const warnedReflection = new WeakSet<Function>();
 
 export class OriginFunctions {
-  private readonly cache: OriginAnswerCache<FunctionsMatch> | undefined;
-  private readonly inFlight = new Map<string, Promise<FunctionsMatch>>();
+  private readonly stores: FunctionAnswerStore<FunctionsMatch>[] | undefined;
   private readonly watches: (ReflectionWatch | undefined)[];
 
   constructor(private readonly spec: OriginFunctionsSpec) {
-    this.cache = spec.cache ? new OriginAnswerCache<FunctionsMatch>(spec.cache.max, spec.cache.ttl) : undefined;
+    const cache = spec.cache;
+    this.stores = cache ? spec.functions.map((fn) => answerStoreFor<FunctionsMatch>(fn, cache)) : undefined;
     const warning = spec.reflectionWarning;
     this.watches = spec.functions.map((fn) =>
       spec.credentials && warning ? new ReflectionWatch(warning.origins, warning.window, (distinct, latest) => this.reportReflection(fn, distinct, latest)) : undefined,
@@ -40,27 +41,15 @@ export class OriginFunctions {
   }
 
   ask(origin: string, context: CorsContext): OriginMatch | Promise<OriginMatch> {
-    const cache = this.cache;
-    if (cache === undefined) return this.askFrom(0, origin, context);
+    if (this.stores === undefined) return this.askFrom(0, origin, context, undefined);
     let key: string;
     try {
       key = this.keyOf(origin, context);
     } catch (error) {
-      this.spec.logger?.error(`polycors: originCache.key failed for '${shown(origin)}'; refusing the request`, error);
+      this.spec.logger?.error(`polycors: originCache.key failed for '${shown(origin)}'; refusing the request [origin-function-error]`, error);
       return OriginMatch.FunctionFailed;
     }
-    const cached = cache.get(key);
-    if (cached !== undefined) return cached;
-    const pending = this.inFlight.get(key);
-    if (pending !== undefined) return pending;
-    const result = this.askFrom(0, origin, context);
-    if (typeof result === 'number') return this.remember(key, result);
-    const shared = result.then((settled) => {
-      this.inFlight.delete(key);
-      return this.remember(key, settled);
-    });
-    this.inFlight.set(key, shared);
-    return shared;
+    return this.askFrom(0, origin, context, key);
   }
 
   /** The origin always leads the key: a `key` that forgets it cannot make one origin's answer another's. */
@@ -72,26 +61,36 @@ export class OriginFunctions {
     return `${origin}\n${extra}`;
   }
 
-  private remember(key: string, match: FunctionsMatch): FunctionsMatch {
-    if (match === OriginMatch.Allowed || match === OriginMatch.AllowedAny || match === OriginMatch.Refused) this.cache?.set(key, match);
-    return match;
-  }
-
-  /** Calls functions in order until one allows; stays synchronous until a function answers asynchronously. */
-  private askFrom(index: number, origin: string, context: CorsContext): FunctionsMatch | Promise<FunctionsMatch> {
-    const functions = this.spec.functions;
-    for (let i = index; i < functions.length; i++) {
-      const outcome = callOriginFunction(functions[i], origin, context, this.spec.timeout);
-      if (outcome instanceof Promise) {
-        return outcome.then((settled) => {
-          const match = this.judge(i, settled, origin);
-          return match === OriginMatch.Refused ? this.askFrom(i + 1, origin, context) : match;
-        });
-      }
-      const match = this.judge(i, outcome, origin);
+  /** Asks functions in order until one allows; stays synchronous until a function answers asynchronously. */
+  private askFrom(index: number, origin: string, context: CorsContext, key: string | undefined): FunctionsMatch | Promise<FunctionsMatch> {
+    for (let i = index; i < this.spec.functions.length; i++) {
+      const match = key === undefined ? this.call(i, origin, context) : this.recall(i, origin, context, key);
+      if (match instanceof Promise) return match.then((settled) => (settled === OriginMatch.Refused ? this.askFrom(i + 1, origin, context, key) : settled));
       if (match !== OriginMatch.Refused) return match;
     }
     return OriginMatch.Refused;
+  }
+
+  /** The remembered answer of function `index` for `key`, the call already in flight for it, or a new call. */
+  private recall(index: number, origin: string, context: CorsContext, key: string): FunctionsMatch | Promise<FunctionsMatch> {
+    const store = (this.stores as FunctionAnswerStore<FunctionsMatch>[])[index];
+    const known = store.answers.get(key);
+    if (known !== undefined) return known;
+    const pending = store.inFlight.get(key);
+    if (pending !== undefined) return pending;
+    const match = this.call(index, origin, context);
+    if (typeof match === 'number') return remember(store, key, match);
+    const shared = match.then((settled) => {
+      store.inFlight.delete(key);
+      return remember(store, key, settled);
+    });
+    store.inFlight.set(key, shared);
+    return shared;
+  }
+
+  private call(index: number, origin: string, context: CorsContext): FunctionsMatch | Promise<FunctionsMatch> {
+    const outcome = callOriginFunction(this.spec.functions[index], origin, context, this.spec.timeout);
+    return outcome instanceof Promise ? outcome.then((settled) => this.judge(index, settled, origin)) : this.judge(index, outcome, origin);
   }
 
   private judge(index: number, outcome: CallOutcome, origin: string): FunctionsMatch {
@@ -150,6 +149,12 @@ export class OriginFunctions {
         'Check the origin against your allowlist; if this many origins are expected, raise reflectionWarning.origins or set reflectionWarning: false [origin-function-reflects]',
     );
   }
+}
+
+/** Answers are remembered; failures and timeouts never are, so the next request asks again. */
+function remember(store: FunctionAnswerStore<FunctionsMatch>, key: string, match: FunctionsMatch): FunctionsMatch {
+  if (match === OriginMatch.Allowed || match === OriginMatch.AllowedAny || match === OriginMatch.Refused) store.answers.set(key, match);
+  return match;
 }
 
 function nameOf(fn: Function): string {
