@@ -37,6 +37,9 @@ export type ConfigProblemCode =
   | 'max-age-above-chromium-cap'
   | 'options-success-status'
   | 'origin-cache'
+  | 'origin-cache-key-missing'
+  | 'origin-timeout'
+  | 'reflection-warning'
   | 'max-request-headers-length'
   | 'enable-cors-duplicate'
   | 'route-registered-before-cors';

@@ -8,3 +8,4 @@ export * from './route-table.js';
 export * from './browser-check.js';
 export type { PreflightRoutes } from './preflight-siblings.js';
 export * from './response-guard.js';
+export { describeOriginFunction, type OriginFunctionShape } from './origins/call-origin-function.js';

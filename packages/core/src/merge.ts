@@ -3,7 +3,7 @@
  * - `inherit: true` (default): lists (origin, methods, allowedHeaders, exposedHeaders) are united, `'*'` absorbing
  *   the rest; scalars (credentials, maxAge, ...) are taken from the more specific layer when it sets them.
  * - `inherit: false`: the layer replaces the policy above it (origins, methods, headers, credentials, maxAge, ...);
- *   how polycors runs (strict, debug, logger, onRefusal, originCache, maxRequestHeadersLength) is kept unless set.
+ *   how polycors runs (strict, debug, logger, onRefusal, originCache, originTimeout, reflectionWarning, maxRequestHeadersLength) is kept unless set.
  * - `false`: no CORS for that route. A later object layer turns CORS back on, merging with the nearest enabled
  *   layer above the `false` (so a handler can opt back in under a controller that opted out).
  */
@@ -16,7 +16,7 @@ type ListKey = 'methods' | 'allowedHeaders' | 'exposedHeaders';
  * How the app runs polycors rather than what a route allows: kept by an `inherit: false` layer unless it sets them,
  * so a route that replaces the policy still logs to the app's logger, reports to its onRefusal and keeps its mode.
  */
-const OPERATIONAL_KEYS = ['strict', 'debug', 'logger', 'onRefusal', 'originCache', 'maxRequestHeadersLength'] as const;
+const OPERATIONAL_KEYS = ['strict', 'debug', 'logger', 'onRefusal', 'originCache', 'originTimeout', 'reflectionWarning', 'maxRequestHeadersLength'] as const;
 
 function operationalSettings(options: CorsOptions): CorsOptions {
   const kept: Record<string, unknown> = {};

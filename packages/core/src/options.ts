@@ -6,8 +6,28 @@
 /** Context an adapter passes through to origin functions (a Koa ctx, a Fastify request, ...). */
 export type CorsContext = unknown;
 
-/** `(origin, ctx) => boolean | Promise<boolean>`: decide one origin. Throwing or rejecting refuses the request. */
-export type OriginFunction = (origin: string, context?: CorsContext) => boolean | Promise<boolean>;
+/**
+ * What an origin function may answer (see `origin-answer.ts` for the one rule every adapter shares):
+ * - `true`, or the request's own origin: allowed, answered with that origin (and credentials, where configured);
+ * - `'*'`: any origin, answered `Access-Control-Allow-Origin: *`, never with credentials;
+ * - a string, a RegExp or a list of them (as `cors` and `@fastify/cors` accept): the request's origin must match;
+ * - `false`, `null`, `undefined`: refused.
+ * Anything else refuses the request and is logged (`origin-function-error`).
+ */
+export type OriginAnswer = boolean | string | RegExp | null | undefined | readonly OriginAnswer[];
+
+/** The `cors` / Nest / `@fastify/cors` callback: `callback(null, answer)`, or `callback(error)` to refuse. */
+export type OriginCallback = (error: Error | null, answer?: OriginAnswer) => void;
+
+/**
+ * Decides one origin, in either style:
+ * - `(origin, ctx) => answer | Promise<answer>`: `ctx` is what the adapter passes (a Fastify request, a Nest `req`);
+ * - `(origin, callback) => void`: the `cors` / `@fastify/cors` style; call `callback(null, answer)`.
+ * A function of two or more parameters receives one value that is both: the context (its properties and methods)
+ * and, when called, the callback. Returning (or resolving) `undefined` from such a function waits for the callback.
+ * Throwing, rejecting, calling back with an error, or not answering within `originTimeout` refuses the request.
+ */
+export type OriginFunction<Context = CorsContext> = (origin: string, context: Context & OriginCallback) => OriginAnswer | void | PromiseLike<OriginAnswer | void>;
 
 /**
  * One origin rule:
@@ -33,11 +53,24 @@ export interface CorsLogger {
   error(message: string, error?: unknown): void;
 }
 
-export interface OriginCacheOptions {
-  /** Most origins remembered (default 1000). */
+export interface OriginCacheOptions<Context = CorsContext> {
+  /** Most answers remembered (default 1000). */
   max?: number;
   /** How long one answer is remembered, in milliseconds (default 60 000). */
   ttl?: number;
+  /**
+   * What else, beyond the origin, the answer depends on: `(origin, ctx) => ctx.headers.host` for a tenant per Host.
+   * Answers are remembered per (origin, key). Required when an origin function takes a second parameter.
+   */
+  key?(origin: string, context: Context): string;
+}
+
+/** When to warn that an origin function under credentials looks like `origin: true` in disguise. */
+export interface ReflectionWarningOptions {
+  /** Distinct origins a function may allow (with credentials) within `window` before the warning (default 50). */
+  origins?: number;
+  /** The window, in milliseconds (default 600 000: ten minutes). */
+  window?: number;
 }
 
 export interface CorsOptions {
@@ -69,8 +102,15 @@ export interface CorsOptions {
   logger?: CorsLogger | false;
   /** Called for every refused CORS request with its decision. */
   onRefusal?: (refusal: CorsRefusal) => void;
-  /** Cache the answers of origin functions (per origin) so a slow lookup is not made on every request. */
+  /**
+   * Cache the answers of origin functions (per origin, and per `key` when given) so a slow lookup is not made on
+   * every request; concurrent lookups of one key share one call.
+   */
   originCache?: OriginCacheOptions | boolean;
+  /** Longest wait for an origin function's answer, in milliseconds (1..60000, default 3000); then the request is refused. */
+  originTimeout?: number;
+  /** Warn once when an origin function under credentials allows many distinct origins (see ReflectionWarningOptions). `false`: never. */
+  reflectionWarning?: ReflectionWarningOptions | false;
   /** Longest `Access-Control-Request-Headers` value accepted, in characters (default 4096). */
   maxRequestHeadersLength?: number;
 }
@@ -127,6 +167,7 @@ export type RefusalCode =
   | 'origin-malformed'
   | 'origin-too-long'
   | 'origin-function-error'
+  | 'origin-function-timeout'
   | 'cors-disabled'
   | 'method-not-allowed'
   | 'method-case-mismatch'
@@ -149,4 +190,6 @@ export const CORS_DEFAULTS = Object.freeze({
   maxRequestHeadersLength: 4096,
   maxOriginLength: 2048,
   originCache: Object.freeze({ max: 1000, ttl: 60_000 }),
+  originTimeout: 3000,
+  reflectionWarning: Object.freeze({ origins: 50, window: 600_000 }),
 });

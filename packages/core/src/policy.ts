@@ -7,11 +7,11 @@ import { classifyCorsRequest } from './classify.js';
 import { CorsConfigError, type CorsConfigProblem } from './config-error.js';
 import type { CorsContext, CorsDecision, CorsOptions, CorsReason, CorsRequest, CorsRequestKind } from './options.js';
 import { CORS_DEFAULTS } from './options.js';
-import { OriginAnswerCache } from './origins/answer-cache.js';
 import { OriginMatch, OriginMatcher } from './origins/matcher.js';
+import { OriginFunctions } from './origins/origin-functions.js';
 import { reasons, summarise } from './reasons.js';
 import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
-import { type PreflightRoutes, type SiblingJudge, guardPreflightForSiblings } from './preflight-siblings.js';
+import { OriginGrant, type PreflightRoutes, type SiblingJudge, guardPreflightForSiblings } from './preflight-siblings.js';
 import { isToken } from './tokens.js';
 import { type NormalisedSettings, type ValidateContext, validateOptions } from './validate.js';
 
@@ -80,6 +80,8 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   private readonly actualTail: readonly Header[];
   /** Headers after the origin on allowed preflights, except a reflected Allow-Headers. */
   private readonly preflightTail: readonly Header[];
+  /** The preflight tail for `Access-Control-Allow-Origin: *` (an origin function answered '*'): never credentials. */
+  private readonly preflightTailAny: readonly Header[];
   /**
    * The last Access-Control-Request-Headers value judged, and its verdict: a browser sends the same value on every
    * preflight of a page, so most preflights skip the parse. One entry, only for values within the length limit.
@@ -90,6 +92,8 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   private readonly notCors: CorsDecision;
   private readonly notCorsOptions: CorsDecision;
   private readonly allowedAnyActual: CorsDecision;
+  /** An origin function answered '*': `*` without credentials, and Vary: Origin, since another origin may get another answer. */
+  private readonly allowedAnyByFunction: CorsDecision;
   private readonly exactDecisions = new Map<string, CorsDecision>();
 
   constructor(
@@ -104,9 +108,14 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     this.matcher = new OriginMatcher({
       patterns: s.patterns,
       regexps: s.regexps,
-      functions: s.functions,
-      cache: s.originCache ? new OriginAnswerCache(s.originCache.max, s.originCache.ttl) : undefined,
-      onFunctionError: (error, origin) => s.logger?.error(`polycors: the origin function failed for '${origin.slice(0, 200)}'; refusing the request`, error),
+      functions: s.functions.length === 0 ? undefined : new OriginFunctions({
+        functions: s.functions,
+        timeout: s.originTimeout,
+        cache: s.originCache,
+        credentials: s.credentials,
+        reflectionWarning: s.reflectionWarning,
+        logger: s.logger,
+      }),
     });
     this.dependsOnOrigin = s.enabled && !s.anyOrigin;
     this.methodSet = new Set(s.methods);
@@ -128,9 +137,12 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     }
     if (s.maxAge !== undefined) preflightTail.push(['access-control-max-age', String(s.maxAge)]);
     this.preflightTail = Object.freeze(preflightTail);
+    this.preflightTailAny = Object.freeze(preflightTail.filter(([name]) => name !== 'access-control-allow-credentials'));
 
     const anyOriginHeaders = Object.freeze([['access-control-allow-origin', '*'] as const, ...actualTail]);
     this.allowedAnyActual = freezeDecision({ kind: 'actual', allowed: true, headers: anyOriginHeaders, vary: VARY_NONE });
+    const anyWithoutCredentials = Object.freeze(anyOriginHeaders.filter(([name]) => name !== 'access-control-allow-credentials'));
+    this.allowedAnyByFunction = freezeDecision({ kind: 'actual', allowed: true, headers: anyWithoutCredentials, vary: VARY_ORIGIN });
     // With '*' every response carries the same headers, Origin or not, so a shared cache can serve any of them to anyone.
     this.notCors = freezeDecision(
       s.enabled && s.anyOrigin
@@ -149,13 +161,12 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     return isPromise(decision) ? decision.then(guard) : guard(decision);
   }
 
-  allowsOrigin(origin: string, context: CorsContext): boolean | Promise<boolean> {
+  allowsOrigin(origin: string, context: CorsContext): OriginGrant | Promise<OriginGrant> {
     const s = this.settings;
-    if (!s.enabled || origin.length > this.maxOriginLength) return false;
-    if (s.anyOrigin || s.reflectAnyOrigin) return true;
+    if (!s.enabled || origin.length > this.maxOriginLength) return OriginGrant.Refused;
+    if (s.anyOrigin || s.reflectAnyOrigin) return OriginGrant.AsConfigured;
     const match = this.matcher.match(origin, context);
-    if (typeof match === 'number') return match === OriginMatch.Allowed || match === OriginMatch.AllowedExact;
-    return match.then((result) => result === OriginMatch.Allowed || result === OriginMatch.AllowedExact);
+    return typeof match === 'number' ? grantOf(match) : match.then(grantOf);
   }
 
   allowsMethod(method: string): boolean {
@@ -189,7 +200,9 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   private afterOriginMatch(match: OriginMatch, kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {
     if (match === OriginMatch.AllowedExact && kind === 'actual') return this.allowedExactActual(origin);
     if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return this.allowOrigin(kind, origin, request, context);
+    if (match === OriginMatch.AllowedAny) return kind === 'actual' ? this.allowedAnyByFunction : this.preflight('*', request, context);
     if (match === OriginMatch.FunctionFailed) return this.refuse(kind, reasons.originFunctionError(origin), request, context);
+    if (match === OriginMatch.FunctionTimedOut) return this.refuse(kind, reasons.originFunctionTimeout(origin, this.settings.originTimeout), request, context);
     return this.refuse(kind, this.originRefusal(origin), request, context);
   }
 
@@ -249,7 +262,7 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     if (privateNetwork && !s.privateNetworkAccess) return this.refuse('preflight', reasons.privateNetworkNotAllowed(), request, context);
 
     const headers: Header[] = [['access-control-allow-origin', allowOrigin]];
-    for (const header of this.preflightTail) headers.push(header);
+    for (const header of allowOrigin === '*' ? this.preflightTailAny : this.preflightTail) headers.push(header);
     if (reflected) headers.push(['access-control-allow-headers', reflected]);
     if (privateNetwork) headers.push(['access-control-allow-private-network', 'true']);
     const vary = this.dependsOnOrigin ? VARY_PREFLIGHT : VARY_PREFLIGHT_ANY_ORIGIN;
@@ -287,6 +300,11 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     }
     return decision;
   }
+}
+
+function grantOf(match: OriginMatch): OriginGrant {
+  if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return OriginGrant.AsConfigured;
+  return match === OriginMatch.AllowedAny ? OriginGrant.WithoutCredentials : OriginGrant.Refused;
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {

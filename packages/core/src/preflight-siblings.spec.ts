@@ -62,6 +62,14 @@ describe('preflight answers and sibling routes (the browser caches methods and h
     expect(headerOf(decision, 'access-control-allow-methods')).toBe('GET');
   });
 
+  it("does not count a sibling whose origin function answers '*' (never with credentials) under a credentialed answer", () => {
+    const withCredentials = createCorsPolicy({ origin: [APP], credentials: true, methods: ['GET', 'PATCH'] });
+    const star = createCorsPolicy({ origin: () => '*' as never, credentials: true, methods: ['PATCH'] });
+    const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', withCredentials], ['PATCH', star]], fallback: undefined };
+    const decision = withCredentials.evaluate(preflight('GET', 'x-a'), undefined, routes) as CorsDecision;
+    expect(headerOf(decision, 'access-control-allow-methods')).toBe('GET');
+  });
+
   it('replaces a methods wildcard by the methods whose routes allow the origin', () => {
     const any = createCorsPolicy({ origin: [APP], methods: '*' });
     const refusing = createCorsPolicy({ origin: [ADMIN] });

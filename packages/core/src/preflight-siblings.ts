@@ -40,18 +40,25 @@ export interface SiblingJudge {
   readonly allowsAnyMethod: boolean;
   /** `true` when every request header but `authorization` is allowed (reflect or `'*'`). */
   readonly allowsAnyHeader: boolean;
-  /** Does the policy allow this origin? No refusal hooks, no logging: this is a question, not a request. */
-  allowsOrigin(origin: string, context: CorsContext): boolean | Promise<boolean>;
+  /**
+   * Does the policy allow this origin, and with its credentials? No refusal hooks, no logging: this is a question,
+   * not a request.
+   */
+  allowsOrigin(origin: string, context: CorsContext): OriginGrant | Promise<OriginGrant>;
   allowsMethod(method: string): boolean;
   /** `name` in lower case. */
   allowsHeader(name: string): boolean;
 }
 
+/** Refused; allowed without credentials (an origin function answered `'*'`); allowed as the policy says. */
+export const OriginGrant = { Refused: 0, WithoutCredentials: 1, AsConfigured: 2 } as const;
+export type OriginGrant = (typeof OriginGrant)[keyof typeof OriginGrant];
+
 const SAFELISTED_METHODS: readonly string[] = ['GET', 'HEAD', 'POST'];
 
 interface Candidate {
   judge: SiblingJudge;
-  origin?: boolean;
+  origin?: OriginGrant;
 }
 
 /**
@@ -82,18 +89,18 @@ export function guardPreflightForSiblings(
   const byMethod = new Map<string, Candidate>();
   for (const [method, judge] of served) if (!byMethod.has(method)) byMethod.set(method, candidateOf(judge));
   const fallback = routes.fallback === undefined ? undefined : candidateOf(routes.fallback);
-  candidateOf(primary).origin = true;
+  candidateOf(primary).origin = OriginGrant.AsConfigured;
 
   const pending: Promise<void>[] = [];
   for (const candidate of candidates) {
     if (candidate.origin !== undefined) continue;
     if (!candidate.judge.enabled) {
-      candidate.origin = false;
+      candidate.origin = OriginGrant.Refused;
       continue;
     }
     const answer = candidate.judge.allowsOrigin(origin, context);
-    if (typeof answer === 'boolean') candidate.origin = answer;
-    else pending.push(answer.then((allowed) => void (candidate.origin = allowed), () => void (candidate.origin = false)));
+    if (typeof answer === 'number') candidate.origin = answer;
+    else pending.push(answer.then((grant) => void (candidate.origin = grant), () => void (candidate.origin = OriginGrant.Refused)));
   }
   const compose = () => composeAnswer(primary, decision, request, byMethod, fallback);
   if (pending.length === 0) return compose();
@@ -104,7 +111,8 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
   const credentials = primary.grantsCredentials;
   const judgeFor = (method: string) => byMethod.get(method) ?? fallback;
   // A policy whose requests could be cached under this answer's credentials mode.
-  const grants = (candidate: Candidate) => candidate.origin === true && (!credentials || candidate.judge.grantsCredentials);
+  const grants = (candidate: Candidate) =>
+    candidate.origin === OriginGrant.AsConfigured ? !credentials || candidate.judge.grantsCredentials : candidate.origin === OriginGrant.WithoutCredentials && !credentials;
   // May `method` be advertised? Where no handler serves it (no fallback policy), advertising it grants nothing.
   const advertisable = (method: string) => {
     const route = byMethod.get(method);
@@ -137,7 +145,7 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
     const candidate = judgeFor(method);
     if (candidate !== undefined) reachable.add(candidate);
   }
-  for (const [method, candidate] of byMethod) if (candidate.origin === true && candidate.judge.allowsMethod(method)) reachable.add(candidate);
+  for (const [method, candidate] of byMethod) if (candidate.origin !== OriginGrant.Refused && candidate.judge.allowsMethod(method)) reachable.add(candidate);
   const headerSafe = (name: string) => {
     for (const candidate of reachable) if (!grants(candidate) || !candidate.judge.allowsHeader(name)) return false;
     return true;

@@ -18,7 +18,9 @@ export const reasons = {
   originTooLong: (length: number, max: number): CorsReason =>
     refusal('origin-too-long', `Origin header of ${length} characters is longer than any real origin (limit ${max}); refused without looking at it`),
   originFunctionError: (origin: string): CorsReason =>
-    refusal('origin-function-error', `the origin function threw or rejected for '${origin}'; refused (fail closed). The error was passed to the logger`),
+    refusal('origin-function-error', `the origin function threw, rejected, called back with an error or gave an answer polycors cannot read for '${origin}'; refused (fail closed). The error was passed to the logger`),
+  originFunctionTimeout: (origin: string, timeout: number): CorsReason =>
+    refusal('origin-function-timeout', `the origin function did not answer within ${timeout} ms (originTimeout) for '${origin}'; refused (fail closed). A function of two parameters that returns nothing waits for its callback`),
   corsDisabled: (): CorsReason => refusal('cors-disabled', 'CORS is turned off for this route (cors: false); cross-origin pages cannot read it'),
   methodNotAllowed: (method: string, allowed: string): CorsReason =>
     refusal('method-not-allowed', `method ${method} is not allowed (allowed: ${allowed}); ${BROWSER_SAYS} "Method ${method} is not allowed by Access-Control-Allow-Methods in preflight response." Add it to 'methods' if this route should accept it`),

@@ -7,6 +7,7 @@
 import type { ConfigProblemCode, CorsConfigProblem } from './config-error.js';
 import type { CorsLogger, CorsOptions, OriginFunction, OriginRule } from './options.js';
 import { CORS_DEFAULTS } from './options.js';
+import { shapeOf } from './origins/call-origin-function.js';
 import { type OriginPattern, isLoopbackHost, parseOriginRule } from './origins/parse-rule.js';
 import { isPublicSuffix } from './origins/public-suffix.js';
 import { hasNestedQuantifier, isAnchored } from './origins/regex-safety.js';
@@ -41,14 +42,19 @@ export interface NormalisedSettings {
   debug: boolean;
   logger: CorsLogger | undefined;
   onRefusal: CorsOptions['onRefusal'];
-  originCache?: { max: number; ttl: number };
+  /** `identity`: the user's `originCache` object (or one shared token for `true`): policies given the same one share answers. */
+  originCache?: { max: number; ttl: number; key?: (origin: string, context: unknown) => string; identity: object };
+  /** Longest wait for an origin function, in milliseconds. */
+  originTimeout: number;
+  /** When to warn about an origin function reflecting every origin under credentials; undefined: never. */
+  reflectionWarning?: { origins: number; window: number };
   maxRequestHeadersLength: number;
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof CorsOptions>([
   'origin', 'methods', 'allowedHeaders', 'exposedHeaders', 'credentials', 'maxAge', 'optionsSuccessStatus',
   'preflightContinue', 'privateNetworkAccess', 'inherit', 'strict', 'debug', 'logger', 'onRefusal', 'originCache',
-  'maxRequestHeadersLength',
+  'originTimeout', 'reflectionWarning', 'maxRequestHeadersLength',
 ]);
 
 export interface ValidateContext {
@@ -91,6 +97,8 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
     debug: readBoolean(options, 'debug', CORS_DEFAULTS.debug, report),
     logger: undefined,
     onRefusal: undefined,
+    originTimeout: CORS_DEFAULTS.originTimeout,
+    reflectionWarning: { ...CORS_DEFAULTS.reflectionWarning },
     maxRequestHeadersLength: CORS_DEFAULTS.maxRequestHeadersLength,
   };
 
@@ -99,6 +107,7 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
   validateAllowedHeaders(options, settings, report);
   validateExposedHeaders(options, settings, report);
   validateScalars(options, settings, report);
+  validateOriginFunctionOptions(options, settings, report);
   return { settings, problems };
 }
 
@@ -322,16 +331,57 @@ function validateScalars(options: CorsOptions, settings: NormalisedSettings, rep
     if (typeof options.onRefusal === 'function') settings.onRefusal = options.onRefusal;
     else report('error', 'onRefusal', 'option-type', `onRefusal must be a function, got ${describeValue(options.onRefusal)}`);
   }
+}
+
+/** originCache, originTimeout and reflectionWarning: how origin functions are run. */
+function validateOriginFunctionOptions(options: CorsOptions, settings: NormalisedSettings, report: Report): void {
   const cache = options.originCache;
-  if (cache === true) settings.originCache = { ...CORS_DEFAULTS.originCache };
+  if (cache === true) settings.originCache = { max: CORS_DEFAULTS.originCache.max, ttl: CORS_DEFAULTS.originCache.ttl, identity: CORS_DEFAULTS.originCache };
   else if (typeof cache === 'object' && cache !== null) {
     const max = cache.max ?? CORS_DEFAULTS.originCache.max;
     const ttl = cache.ttl ?? CORS_DEFAULTS.originCache.ttl;
+    const key = cache.key;
     if (!Number.isInteger(max) || max < 1 || !Number.isFinite(ttl) || ttl <= 0) {
       report('error', 'originCache', 'origin-cache', 'originCache needs max >= 1 entries and ttl > 0 milliseconds, so the cache stays bounded in size and age');
-    } else settings.originCache = { max, ttl };
+    } else if (key !== undefined && typeof key !== 'function') {
+      report('error', 'originCache.key', 'option-type', `originCache.key must be a function (origin, ctx) => string, got ${describeValue(key)}`);
+    } else settings.originCache = { max, ttl, key: key as ((origin: string, context: unknown) => string) | undefined, identity: cache };
   } else if (cache !== undefined && cache !== false) {
-    report('error', 'originCache', 'option-type', `originCache must be true, false or { max, ttl }, got ${describeValue(cache)}`);
+    report('error', 'originCache', 'option-type', `originCache must be true, false or { max, ttl, key }, got ${describeValue(cache)}`);
+  }
+  if (settings.originCache && settings.originCache.key === undefined) {
+    // Cached by origin alone, a function that reads the request (a tenant per Host) would hand one tenant's answer to another.
+    const readers = settings.functions.filter((fn) => shapeOf(fn).context);
+    if (readers.length > 0) {
+      const names = readers.map((fn) => (fn.name ? `'${fn.name}'` : '(anonymous)')).join(', ');
+      report(
+        'error',
+        'originCache',
+        'origin-cache-key-missing',
+        `originCache would remember the answers of origin function ${names} per origin alone, but it takes the request as well (a second parameter), so one request's answer (one tenant's, say) would be served to another. ` +
+          "Say what else the answer depends on: originCache: { key: (origin, ctx) => ctx.headers.host }; if the second parameter is only the callback, originCache: { key: () => '' }",
+      );
+      settings.originCache = undefined; // non-strict: no cache rather than a shared one
+    }
+  }
+
+  if (options.originTimeout !== undefined) {
+    const timeout = options.originTimeout;
+    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 1 || timeout > 60_000) {
+      report('error', 'originTimeout', 'origin-timeout', `originTimeout must be a whole number of milliseconds from 1 to 60000 (an origin function that does not answer in time refuses the request), got ${describeValue(timeout)}`);
+    } else settings.originTimeout = timeout;
+  }
+
+  const warning = options.reflectionWarning;
+  if (warning === false) settings.reflectionWarning = undefined;
+  else if (typeof warning === 'object' && warning !== null) {
+    const origins = warning.origins ?? CORS_DEFAULTS.reflectionWarning.origins;
+    const window = warning.window ?? CORS_DEFAULTS.reflectionWarning.window;
+    if (!Number.isInteger(origins) || origins < 2 || !Number.isFinite(window) || window <= 0) {
+      report('error', 'reflectionWarning', 'reflection-warning', 'reflectionWarning needs origins >= 2 (distinct origins before the warning) and window > 0 milliseconds, or false');
+    } else settings.reflectionWarning = { origins, window };
+  } else if (warning !== undefined) {
+    report('error', 'reflectionWarning', 'option-type', `reflectionWarning must be false or { origins, window }, got ${describeValue(warning)}`);
   }
 }
 

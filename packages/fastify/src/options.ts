@@ -2,7 +2,7 @@
  * Public option types of @polycors/fastify and their translation into @polycors/core options.
  * Every option of @fastify/cors 11 is accepted with the same meaning; polycors' own options come from core.
  */
-import type { CorsLogger, CorsOptions, OriginCacheOptions, CorsRefusal } from '@polycors/core';
+import type { CorsLogger, CorsOptions, OriginAnswer, OriginCacheOptions, OriginCallback, CorsRefusal, ReflectionWarningOptions } from '@polycors/core';
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify';
 
 /** One origin rule in @fastify/cors form: a string (exact origin or pattern), a RegExp, or `true`/`false`. */
@@ -10,17 +10,19 @@ export type FastifyOriginValue = string | RegExp | boolean;
 export type FastifyOriginValueOrArray = FastifyOriginValue | readonly FastifyOriginValueOrArray[];
 
 /**
- * An origin function, as in @fastify/cors: called with the request's `Origin` (and `this` bound to the Fastify
- * instance). Answer by returning a boolean or a Promise, or through the callback; the answer may also be an origin
- * rule (a string, RegExp or list of them) that the request's origin must match. Throwing, rejecting or calling back
- * with an error refuses the request (fail closed) and logs the error.
+ * An origin function, called with the request's `Origin` and `this` bound to the Fastify instance, in either style:
+ * `(origin, callback) => void` as in @fastify/cors (`callback(null, answer)`), or `(origin, request) => answer` /
+ * a Promise of it. The second argument is both the Fastify request and the callback; the request also comes third.
+ * Answers mean what core says (`true` or the origin: reflected; `'*'`: `*`, never with credentials; a string, RegExp
+ * or list: the origin must match; `false`/`null`/`undefined`: refused). Throwing, rejecting, calling back with an
+ * error, a broken answer or no answer within `originTimeout` refuses the request (fail closed) and logs it.
  */
 export type FastifyOriginFunction = (
   this: FastifyInstance,
   origin: string,
-  callback: (error: Error | null, allow?: FastifyOriginValueOrArray) => void,
+  callback: FastifyRequest & OriginCallback,
   request: FastifyRequest,
-) => void | FastifyOriginValueOrArray | Promise<FastifyOriginValueOrArray | void>;
+) => OriginAnswer | void | PromiseLike<OriginAnswer | void>;
 
 export type FastifyCorsOrigin = FastifyOriginValueOrArray | FastifyOriginFunction | readonly (string | RegExp | FastifyOriginFunction)[];
 
@@ -28,7 +30,7 @@ export type FastifyCorsOrigin = FastifyOriginValueOrArray | FastifyOriginFunctio
 export type PolycorsHook = 'onRequest' | 'preParsing' | 'preValidation' | 'preHandler' | 'preSerialization';
 
 /** Options that mean the same globally and on a route (`config: { cors: ... }`). */
-export interface PolycorsRouteOptions extends Omit<CorsOptions, 'origin' | 'logger' | 'onRefusal' | 'originCache' | 'maxRequestHeadersLength'> {
+export interface PolycorsRouteOptions extends Omit<CorsOptions, 'origin' | 'logger' | 'onRefusal' | 'originCache' | 'originTimeout' | 'reflectionWarning' | 'maxRequestHeadersLength'> {
   /** Which origins may read responses: exact origins, `*.`/`:*` patterns, anchored RegExps, functions, `'*'`, `true`, `false`. */
   origin?: FastifyCorsOrigin;
   /** `Cache-Control` on answered preflights: a number becomes `max-age=N`, a string is sent as written. */
@@ -65,8 +67,12 @@ export interface PolycorsOptions extends PolycorsRouteOptions {
   logger?: CorsLogger | false;
   /** Called for every refused CORS request (the context is the Fastify request). */
   onRefusal?: (refusal: CorsRefusal) => void;
-  /** Cache the answers of origin functions per origin. */
-  originCache?: OriginCacheOptions | boolean;
+  /** Cache the answers of origin functions per origin (and per `key(origin, request)`); concurrent lookups share one call. */
+  originCache?: OriginCacheOptions<FastifyRequest> | boolean;
+  /** Longest wait for an origin function, in milliseconds (default 3000); then the request is refused and it is logged. */
+  originTimeout?: number;
+  /** Warn once when an origin function under credentials allows many distinct origins (default: more than 50 in ten minutes). */
+  reflectionWarning?: ReflectionWarningOptions | false;
   /** Longest `Access-Control-Request-Headers` accepted (default 4096). */
   maxRequestHeadersLength?: number;
 }
@@ -98,7 +104,7 @@ export const VALID_HOOKS: readonly PolycorsHook[] = ['onRequest', 'preParsing', 
 
 const ADAPTER_KEYS = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'cacheControl']);
 /** Keys that only make sense once, on the plugin: refused in a route's `config.cors`. */
-export const PLUGIN_ONLY_KEYS: ReadonlySet<string> = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'logger', 'onRefusal', 'originCache', 'maxRequestHeadersLength']);
+export const PLUGIN_ONLY_KEYS: ReadonlySet<string> = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'logger', 'onRefusal', 'originCache', 'originTimeout', 'reflectionWarning', 'maxRequestHeadersLength']);
 
 /** `cacheControl` as @fastify/cors reads it: integers become `max-age=N`, strings are sent as written, anything else is ignored. */
 export function normaliseCacheControl(value: unknown): string | undefined {

@@ -1,13 +1,11 @@
 /**
- * @fastify/cors origin forms -> core origin rules. Nested arrays are flattened; an origin function in the
- * @fastify/cors style (`(origin, cb)`, a Promise, or a plain return value; `this` is the Fastify instance) becomes a
- * core origin function answering true or false. Its answer may itself be a rule (`'*'`, a string, a RegExp, a list),
- * which the request's origin must then match: polycors never sends an Access-Control-Allow-Origin other than the
- * request's own origin or `*`.
+ * @fastify/cors origin forms -> core origin rules. Nested arrays are flattened; an origin function (`(origin, cb)`,
+ * `(origin, request)`, a Promise or a plain return value) is handed to core with `this` bound to the Fastify
+ * instance. What its answer means (`true`, the origin, `'*'`, a RegExp, a list) is core's one rule for every adapter.
  */
-import type { CorsOptions, OriginFunction, OriginRule } from '@polycors/core';
+import { type CorsOptions, type OriginCallback, type OriginFunction, type OriginRule, describeOriginFunction } from '@polycors/core';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { FastifyCorsOrigin, FastifyOriginFunction, FastifyOriginValueOrArray } from './options.js';
+import type { FastifyCorsOrigin, FastifyOriginFunction } from './options.js';
 
 export class OriginTranslator {
   private readonly wrapped = new WeakMap<FastifyOriginFunction, OriginFunction>();
@@ -32,11 +30,13 @@ export class OriginTranslator {
     return result.length === 1 ? result[0] : result;
   }
 
+  /** Shape translation only: `this` is the Fastify instance and the request comes third too; core reads the answer. */
   private wrap(fn: FastifyOriginFunction): OriginFunction {
     let wrapped = this.wrapped.get(fn);
     if (!wrapped) {
-      wrapped = createOriginFunction(fn, this.fastify);
-      Object.defineProperty(wrapped, 'name', { value: fn.name || 'origin' });
+      const fastify = this.fastify;
+      const call = (origin: string, second: FastifyRequest & OriginCallback, request: FastifyRequest) => fn.call(fastify, origin, second, request);
+      wrapped = describeOriginFunction(call, fn) as unknown as OriginFunction;
       this.wrapped.set(fn, wrapped);
     }
     return wrapped;
@@ -48,74 +48,4 @@ function flatten(list: readonly unknown[], into: unknown[]): void {
     if (Array.isArray(item)) flatten(item, into);
     else into.push(item);
   }
-}
-
-function createOriginFunction(fn: FastifyOriginFunction, fastify: FastifyInstance): OriginFunction {
-  const takesCallback = fn.length >= 2;
-  return (origin, context) => {
-    let settled = false;
-    let syncAnswer: { error?: unknown; value?: unknown } | undefined;
-    let resolveAnswer: ((value: boolean) => void) | undefined;
-    let rejectAnswer: ((error: unknown) => void) | undefined;
-    const settle = (error: unknown, value: unknown) => {
-      if (settled) return;
-      settled = true;
-      if (resolveAnswer && rejectAnswer) {
-        if (error) rejectAnswer(error);
-        else {
-          try {
-            resolveAnswer(originMatches(value, origin));
-          } catch (failure) {
-            rejectAnswer(failure);
-          }
-        }
-      } else syncAnswer = { error, value };
-    };
-    const callback = (error: Error | null, value?: FastifyOriginValueOrArray) => settle(error, value);
-    const returned = fn.call(fastify, origin, callback, context as FastifyRequest);
-
-    if (isThenable(returned)) {
-      if (settled && syncAnswer) return answerNow(syncAnswer, origin);
-      return new Promise<boolean>((resolve, reject) => {
-        resolveAnswer = resolve;
-        rejectAnswer = reject;
-        if (syncAnswer) {
-          settled = false;
-          settle(syncAnswer.error, syncAnswer.value);
-        }
-        returned.then(
-          // An async function that answers through the callback resolves to undefined: wait for the callback.
-          (value) => (value === undefined && takesCallback ? undefined : settle(null, value)),
-          (error) => settle(error ?? new Error('origin function rejected'), undefined),
-        );
-      });
-    }
-    if (syncAnswer) return answerNow(syncAnswer, origin);
-    if (returned !== undefined || !takesCallback) return originMatches(returned, origin);
-    return new Promise<boolean>((resolve, reject) => {
-      resolveAnswer = resolve;
-      rejectAnswer = reject;
-    });
-  };
-}
-
-function answerNow(answer: { error?: unknown; value?: unknown }, origin: string): boolean {
-  if (answer.error) throw answer.error;
-  return originMatches(answer.value, origin);
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-/** Does an origin function's answer allow `origin`? Unusable answers (undefined, '', numbers) throw: fail closed. */
-export function originMatches(answer: unknown, origin: string): boolean {
-  if (typeof answer === 'boolean') return answer;
-  if (typeof answer === 'string' && answer !== '') return answer === '*' || answer === origin;
-  if (answer instanceof RegExp) {
-    answer.lastIndex = 0;
-    return answer.test(origin);
-  }
-  if (Array.isArray(answer)) return answer.some((item) => originMatches(item, origin));
-  throw new TypeError(`the origin function answered ${answer === '' ? "''" : String(answer)}; answer true, false, or an origin rule`);
 }

@@ -32,6 +32,31 @@ void app.register(polycors, { origin: (origin, callback) => callback(null, origi
 void app.register(polycors, { origin: async (origin) => origin.endsWith('.example.com') });
 void app.register(polycors, { delegator: async () => ({ origin: '*' }) });
 
+// Origin functions: each style infers its parameters in a strict project (no TS7006), on the plugin and on routes.
+void app.register(polycors, { origin: (origin) => origin === 'https://app.example.com' });
+void app.register(polycors, { origin: (origin, request) => request.headers.host === 'a.example' && origin.startsWith('https://') });
+void app.register(polycors, { origin: (origin, cb) => cb(null, true) });
+void app.register(polycors, { origin: (origin, cb) => cb(null, origin.endsWith('.example.com') ? origin : '*') });
+void app.register(polycors, { origin: (_origin, cb) => cb(new Error('directory down')) });
+void app.register(polycors, { origin: async (origin) => [origin, /^https:\/\/[a-z]+\.example\.com$/] });
+void app.register(polycors, { origin: ['https://app.example.com', (origin) => origin.endsWith('.example.org')] });
+void app.register(polycors, {
+  origin(origin, request) {
+    return this.hasDecorator('tenants') && request.hostname === origin;
+  },
+});
+void app.register(polycors, { origin: async (origin) => origin !== '', originCache: { key: (_origin, request) => request.hostname, ttl: 1000 }, originTimeout: 500 });
+void app.register(polycors, { origin: (origin) => origin === 'https://app.example.com', reflectionWarning: { origins: 200, window: 60_000 } });
+void app.register(polycors, { origin: (origin) => origin === 'https://app.example.com', reflectionWarning: false });
+app.get('/f', { config: { cors: { origin: (origin, request) => request.url === '/f' && origin !== '' } } }, async () => 'f');
+// @ts-expect-error an answer is a boolean, an origin rule or a list of them, not a number
+void app.register(polycors, { origin: () => 42 });
+// @ts-expect-error the callback takes an error first
+void app.register(polycors, { origin: (_origin, cb) => cb(true) });
+// @ts-expect-error originTimeout is plugin-only
+const routeTimeout: PolycorsRouteOptions = { origin: '*', originTimeout: 10 };
+void routeTimeout;
+
 // @ts-expect-error hook must be one of the five request hooks
 void app.register(polycors, { hook: 'onSend' });
 // @ts-expect-error credentials is a boolean

@@ -1,12 +1,13 @@
 /**
  * Effective options (global merged with a route's markers) -> compiled core policies, once, at build time.
- * - `origin` functions take `ctx` in Koa: each is wrapped as a core origin function `(origin, ctx) => boolean`.
+ * - `origin` functions take `ctx` first in Koa (`@koa/cors`' `origin(ctx)`): each is handed to core with its
+ *   arguments swapped; what the answer means is core's one rule, as on every adapter.
  * - `credentials(ctx)`: two policies are compiled (without and with credentials), both validated at startup;
  *   the middleware asks the function per request and picks one. No CORS rule is decided here.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, type OriginFunction, createCorsPolicy } from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, type OriginFunction, createCorsPolicy, describeOriginFunction } from '@polycors/core';
 import type { Context } from 'koa';
-import type { KoaCredentialsFunction, KoaOriginAnswer, KoaOriginFunction, KoaOriginRule } from './options.js';
+import type { KoaCredentialsFunction, KoaOriginFunction, KoaOriginRule } from './options.js';
 import type { LayerOptions } from './translate.js';
 
 /** One compiled policy choice: what the middleware needs for a route (or for the global policy). */
@@ -67,7 +68,7 @@ function compileVariant(options: LayerOptions, credentials: boolean, context: Co
   const core: CorsOptions = {
     ...options,
     credentials: options.credentials === undefined ? undefined : credentials,
-    origin: wrapOrigin(options.origin, credentials, logger),
+    origin: toCoreOrigin(options.origin),
     logger: logger ? context.warnings.wrap(logger, where) : options.logger,
   };
   if (core.credentials === undefined) delete core.credentials;
@@ -87,37 +88,26 @@ function resolveLogger(logger: CorsOptions['logger']): CorsLogger | undefined {
   return typeof logger === 'object' && logger !== null && typeof logger.warn === 'function' && typeof logger.error === 'function' ? logger : undefined;
 }
 
-function wrapOrigin(origin: LayerOptions['origin'], credentials: boolean, logger: CorsLogger | undefined): CorsOptions['origin'] {
-  if (typeof origin === 'function') return wrapOriginFunction(origin, credentials, logger);
+function toCoreOrigin(origin: LayerOptions['origin']): CorsOptions['origin'] {
+  if (typeof origin === 'function') return toCoreOriginFunction(origin);
   if (Array.isArray(origin)) {
-    return (origin as readonly KoaOriginRule[]).map((rule) => (typeof rule === 'function' ? wrapOriginFunction(rule, credentials, logger) : rule));
+    return (origin as readonly KoaOriginRule[]).map((rule) => (typeof rule === 'function' ? toCoreOriginFunction(rule) : rule));
   }
   return origin as CorsOptions['origin'];
 }
 
-/**
- * `(ctx, origin) => string | boolean` -> core's `(origin, ctx) => boolean`. The answer means what it means in
- * `@koa/cors`: the origin to allow. `'*'` allows any origin, except where credentials are sent: `@koa/cors` then
- * echoes any origin with credentials, which polycors never does, so it refuses and says so once.
- */
-function wrapOriginFunction(fn: KoaOriginFunction, credentials: boolean, logger: CorsLogger | undefined): OriginFunction {
-  let warned = false;
-  const judge = (answer: KoaOriginAnswer, origin: string): boolean => {
-    if (answer === true) return true;
-    if (typeof answer !== 'string' || answer === '') return false;
-    if (answer !== '*') return answer === origin;
-    if (!credentials) return true;
-    if (!warned) {
-      warned = true;
-      logger?.warn(`polycors: origin function ${fn.name || '(anonymous)'} returned '*' for a request with credentials; refused, since allowing any origin with credentials lets any website act as the signed-in user. Return the allowed origin instead`);
-    }
-    return false;
-  };
-  const wrapped: OriginFunction = (origin, context) => {
-    const answer = fn(context as Context, origin);
-    return isPromise(answer) ? answer.then((value) => judge(value, origin)) : judge(answer, origin);
-  };
-  Object.defineProperty(wrapped, 'name', { value: fn.name || 'origin' });
+/** One wrapper per function, so every route policy shares it (and core warns about it once). */
+const coreFunctions = new WeakMap<KoaOriginFunction, OriginFunction>();
+
+/** `(ctx, origin) => answer` -> core's `(origin, ctx)`. It always reads `ctx` and never takes a callback. */
+function toCoreOriginFunction(fn: KoaOriginFunction): OriginFunction {
+  let wrapped = coreFunctions.get(fn);
+  if (wrapped === undefined) {
+    const swapped = (origin: string, ctx: unknown) => fn(ctx as Context, origin);
+    Object.defineProperty(swapped, 'name', { value: fn.name });
+    wrapped = describeOriginFunction(swapped, { callback: false, context: true }) as unknown as OriginFunction;
+    coreFunctions.set(fn, wrapped);
+  }
   return wrapped;
 }
 

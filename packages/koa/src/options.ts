@@ -3,18 +3,20 @@
  * (`allowMethods`, `allowHeaders`, `exposeHeaders`, `origin(ctx)`, `credentials(ctx)`, `keepHeadersOnError`,
  * `secureContext`), plus `router` for per-route policies.
  */
-import type { CorsOptions, CorsRefusal, TokenList } from '@polycors/core';
+import type { CorsOptions, CorsRefusal, OriginAnswer, OriginCacheOptions, TokenList } from '@polycors/core';
 import type { Context } from 'koa';
 
-/** What an origin function may answer. */
-export type KoaOriginAnswer = string | boolean | null | undefined;
+/** What an origin function may answer: core's `OriginAnswer`, the same on every adapter. */
+export type KoaOriginAnswer = OriginAnswer;
 
 /**
- * Decides the origin from the Koa context, as in `@koa/cors`: return the request's origin (or `true`) to allow it,
- * `'*'` to allow any origin (never honoured with credentials), or `false`/`''`/`null`/`undefined` (or any other
- * string) to refuse it. The origin is also passed as the second argument. Throwing or rejecting refuses the request.
+ * Decides the origin from the Koa context, as in `@koa/cors` (the origin is also passed second). The answer means
+ * what it means on every polycors adapter: the request's origin (or `true`) allows it, reflected; `'*'` is answered
+ * `Access-Control-Allow-Origin: *`, never with credentials and never reflected; a string, RegExp or list must match
+ * the request's origin; `false`/`''`/`null`/`undefined` refuse. Throwing, rejecting, any other answer, or no answer
+ * within `originTimeout` refuses the request and is logged. Any thenable is settled (through `Promise.resolve`).
  */
-export type KoaOriginFunction = (ctx: Context, origin: string) => KoaOriginAnswer | Promise<KoaOriginAnswer>;
+export type KoaOriginFunction = (ctx: Context, origin: string) => KoaOriginAnswer | PromiseLike<KoaOriginAnswer>;
 
 /** One origin rule: `'*'`, an exact origin, a `*.`/`:*` pattern, an anchored RegExp, or a function of `ctx`. */
 export type KoaOriginRule = string | RegExp | KoaOriginFunction;
@@ -28,7 +30,7 @@ export interface KoaCorsRefusal extends CorsRefusal {
 }
 
 /** Options of one policy: the global one (`cors()`) or a route's (`corsRoute()`). */
-export interface KoaCorsPolicyOptions extends Omit<CorsOptions, 'origin' | 'credentials' | 'maxAge' | 'onRefusal'> {
+export interface KoaCorsPolicyOptions extends Omit<CorsOptions, 'origin' | 'credentials' | 'maxAge' | 'onRefusal' | 'originCache'> {
   /**
    * Which origins may read responses: a rule or a list of rules, `true` (reflect any origin; refused with
    * credentials) or `false` (CORS off). Functions receive `ctx` (see `KoaOriginFunction`).
@@ -42,6 +44,11 @@ export interface KoaCorsPolicyOptions extends Omit<CorsOptions, 'origin' | 'cred
   maxAge?: number | string;
   /** Called for every refused CORS request with its reason code; `refusal.context` is the Koa `ctx`. */
   onRefusal?: (refusal: KoaCorsRefusal) => void;
+  /**
+   * Cache origin-function answers per origin and `key(origin, ctx)`; concurrent lookups of one key share one call.
+   * Koa origin functions read `ctx`, so `key` is required: `{ key: (origin, ctx) => ctx.host }`.
+   */
+  originCache?: OriginCacheOptions<Context> | boolean;
   /** `@koa/cors` name for `methods`. */
   allowMethods?: TokenList;
   /** `@koa/cors` name for `allowedHeaders`. */

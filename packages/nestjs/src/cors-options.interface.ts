@@ -1,16 +1,30 @@
+import type { IncomingMessage } from 'node:http';
 import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
 import type { CorsOptions as NestCorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface.js';
-import type { CorsOptions, CorsOrigin } from '@polycors/core';
+import type { CorsOptions, OriginCacheOptions, OriginFunction } from '@polycors/core';
 
 /** The callback-style origin function of Nest's `enableCors()` and the `cors` package: `(origin, callback) => void`. */
 export type NestCustomOrigin = Extract<NonNullable<NestCorsOptions['origin']>, (...args: never[]) => unknown>;
 
 /**
- * Options of one layer (`@Cors()` on a controller or a handler): polycors' `CorsOptions`, whose names are those of
- * Nest's own `CorsOptions`, with Nest's callback-style origin function accepted too.
+ * An origin function, in either style: `(origin, req) => answer | Promise<answer>` or Nest's / `cors`' callback
+ * style `(origin, callback) => void`. The second argument is both the Node request (`IncomingMessage`: Express's
+ * `req`, or the raw request under platform-fastify) and the callback. A function of two or more parameters that
+ * returns nothing is waiting for its callback. Functions typed as Nest's `CustomOrigin` are accepted as they are.
  */
-export interface CorsDecoratorOptions extends Omit<CorsOptions, 'origin'> {
-  origin?: CorsOrigin | NestCustomOrigin;
+export type NestOriginFunction = OriginFunction<IncomingMessage>;
+
+/** `origin`: `'*'`, an origin, a pattern, an anchored RegExp, an origin function, a list of these, `true` or `false`. */
+export type NestCorsOrigin = string | RegExp | NestOriginFunction | readonly (string | RegExp | NestOriginFunction)[] | boolean;
+
+/**
+ * Options of one layer (`@Cors()` on a controller or a handler): polycors' `CorsOptions`, whose names are those of
+ * Nest's own `CorsOptions`, with origin functions typed for Nest's request (both styles).
+ */
+export interface CorsDecoratorOptions extends Omit<CorsOptions, 'origin' | 'originCache'> {
+  origin?: NestCorsOrigin;
+  /** Cache origin-function answers per origin and `key(origin, req)`; concurrent lookups of one key share one call. */
+  originCache?: OriginCacheOptions<IncomingMessage> | boolean;
 }
 
 /** Level at which refused CORS requests are logged through Nest's `Logger`, or `false` for not at all. */

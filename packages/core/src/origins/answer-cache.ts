@@ -1,9 +1,10 @@
 /**
- * Remembers what an (often async) origin function answered for an origin, bounded in size and age, so a database
- * lookup is made once per origin per `ttl` rather than on every request. Errors are never cached.
+ * Remembers what an (often async) origin function answered for a cache key (the origin, plus `originCache.key`),
+ * bounded in size and age, so a database lookup is made once per key per `ttl` rather than on every request.
+ * Only answers are stored (allowed, any origin, refused); errors and timeouts are never cached.
  */
-export class OriginAnswerCache {
-  private readonly answers = new Map<string, { allowed: boolean; expires: number }>();
+export class OriginAnswerCache<Answer> {
+  private readonly answers = new Map<string, { answer: Answer; expires: number }>();
 
   constructor(
     private readonly max: number,
@@ -11,24 +12,24 @@ export class OriginAnswerCache {
     private readonly now: () => number = Date.now,
   ) {}
 
-  get(origin: string): boolean | undefined {
-    const entry = this.answers.get(origin);
+  get(key: string): Answer | undefined {
+    const entry = this.answers.get(key);
     if (entry === undefined) return undefined;
     if (entry.expires <= this.now()) {
-      this.answers.delete(origin);
+      this.answers.delete(key);
       return undefined;
     }
-    return entry.allowed;
+    return entry.answer;
   }
 
-  set(origin: string, allowed: boolean): void {
-    if (this.answers.has(origin)) this.answers.delete(origin);
+  set(key: string, answer: Answer): void {
+    if (this.answers.has(key)) this.answers.delete(key);
     else if (this.answers.size >= this.max) {
       // Maps iterate in insertion order: the first key is the oldest entry.
       const oldest = this.answers.keys().next().value;
       if (oldest !== undefined) this.answers.delete(oldest);
     }
-    this.answers.set(origin, { allowed, expires: this.now() + this.ttl });
+    this.answers.set(key, { answer, expires: this.now() + this.ttl });
   }
 
   get size(): number {
