@@ -93,15 +93,18 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
     const f = report.fix;
     out.push('');
     out.push(s.bold('Fix: ') + f.summary);
-    const entries: [string, string][] = [
+    const entries: [string, string | undefined, string?][] = [
       ['polycors', f.polycors],
-      ['NestJS', f.nestjs],
-      ['Fastify', f.fastify],
-      ['Koa', f.koa],
+      ['NestJS', f.nestjs, 'nestjs'],
+      ['Fastify', f.fastify, 'fastify'],
+      ['Koa', f.koa, 'koa'],
       ['Express (cors)', f.express],
       ['nginx', f.nginx],
     ];
-    for (const [label, text] of entries) {
+    // The server named its adapter (polycors-policy): only that adapter's change applies.
+    const only = f.policy?.framework;
+    for (const [label, text, framework] of entries) {
+      if (text === undefined || (only !== undefined && framework !== only)) continue;
       out.push(`  ${s.cyan(label)}`);
       out.push(indent(text, '    '));
     }
