@@ -70,9 +70,13 @@ function shownValue(shown: [string, string][] | undefined, name: string): string
   return lines.length === 0 ? undefined : lines.map(([, v]) => v).join(', ');
 }
 
+/**
+ * The list the server sends for an option. Absent from an answer that allows the origin, the list is empty; absent
+ * from a refusal (no Access-Control-Allow-Origin), it is unknown.
+ */
 function shownList(shown: [string, string][] | undefined, name: string): string[] | undefined {
   const value = shownValue(shown, name);
-  if (value === undefined) return undefined;
+  if (value === undefined) return shownValue(shown, 'access-control-allow-origin') === undefined ? undefined : [];
   return value.split(',').map((s) => s.trim()).filter((s) => s !== '');
 }
 
@@ -80,7 +84,7 @@ export function readPolicy(source: string | undefined): FixPolicy | undefined {
   if (!source) return undefined;
   if (source.startsWith('@Cors() on ')) return { source, framework: 'nestjs', route: true };
   if (source.startsWith('CorsModule.forRoot')) return { source, framework: 'nestjs', route: false };
-  if (source.startsWith('config.cors of ')) return { source, framework: 'fastify', route: true };
+  if (source.startsWith('config.cors')) return { source, framework: 'fastify', route: true };
   if (source.startsWith('the plugin options') || source.startsWith('the options from the delegator')) return { source, framework: 'fastify', route: false };
   if (source.startsWith('corsRoute() on ')) return { source, framework: 'koa', route: true };
   if (source.startsWith('cors()')) return { source, framework: 'koa', route: false };

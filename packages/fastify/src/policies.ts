@@ -61,7 +61,8 @@ export class PolicySet {
     if (!strict && fallbackOptions.methods === undefined) fallbackOptions.methods = [...FASTIFY_CORS_DEFAULTS.methods];
     this.compiling = where;
     this.fallback = { policy: createCorsPolicy(fallbackOptions, { where }), cacheControl: this.baseCacheControl };
-    this.disabled = { policy: createCorsPolicy(DISABLED_OPTIONS) };
+    // debug carries over so that a route with CORS off says so (polycors-reason: cors-disabled).
+    this.disabled = { policy: createCorsPolicy({ ...DISABLED_OPTIONS, debug: this.base.debug === true }, { source: 'config.cors: false on this route' }) };
   }
 
   /** The policy for a route (compiled on first use; `compileAll` does it at startup). */

@@ -96,7 +96,8 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
     options.logger === undefined ? { ...options, logger: dedupingLogger(input.logger, seenWarnings, where) } : options;
 
   const compile = (options: CorsOptions | false, where: string, defaultMethods?: readonly string[], source?: string): CorsPolicy | undefined => {
-    const effective: CorsOptions = options === false ? { origin: false } : options;
+    // debug carries over so that a handler with CORS off says so (polycors-reason: cors-disabled).
+    const effective: CorsOptions = options === false ? { origin: false, debug: globalOptions?.debug === true } : options;
     try {
       return createCorsPolicy(withLogger(effective, where), { where, source, defaultMethods });
     } catch (error) {
