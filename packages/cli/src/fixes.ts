@@ -137,7 +137,8 @@ function changesFor(error: BrowserCorsError | undefined, input: FixInput): FixCh
 function refusalChanges(error: BrowserCorsError, input: FixInput): FixChange[] {
   switch (input.reason) {
     case 'origin-not-allowed':
-      return [{ option: 'origin', add: [input.origin] }];
+      // The refusal does not show whether the policy grants credentials; a page that sends them needs it to.
+      return [{ option: 'origin', add: [input.origin] }, ...credentialsChange(input)];
     case 'method-not-allowed':
       return [{ option: 'methods', add: [input.method] }];
     case 'header-not-allowed':
@@ -212,6 +213,13 @@ function places(policy: FixPolicy | undefined): Record<'polycors' | 'nestjs' | '
   };
 }
 
+/** How each adapter writes "CORS off". */
+const OFF: Record<string, string> = {
+  nestjs: '@Cors(false), or origin: false',
+  fastify: 'config: { cors: false }, or origin: false',
+  koa: 'corsRoute(false), or origin: false',
+};
+
 /** The words for a polycors refusal, from its reason code; `policy` names where its options are. */
 function refusalSummary(reason: string, input: FixInput, policy: FixPolicy | undefined): string | undefined {
   const there = policy ? ` in ${policy.source}` : '';
@@ -228,7 +236,7 @@ function refusalSummary(reason: string, input: FixInput, policy: FixPolicy | und
     case 'header-authorization-not-covered-by-wildcard':
       return `polycors refused Authorization: '*' does not cover it; list it in allowedHeaders${there}.${scope}`;
     case 'cors-disabled':
-      return `CORS is switched off for this ${policy?.route ? 'route' : 'server'}${policy ? ` (${policy.source})` : ''}: cors: false, @Cors(false), corsRoute(false) or origin: false. polycors sends no CORS headers there and refuses every preflight, whatever the origin. Turn CORS on for this route if pages on other origins must call it; otherwise the refusal is intended.`;
+      return `CORS is switched off for this ${policy?.route ? 'route' : 'server'}${policy ? ` (${policy.source})` : ''}: ${OFF[policy?.framework ?? ''] ?? 'cors: false, @Cors(false), corsRoute(false) or origin: false'}. polycors sends no CORS headers there and refuses every preflight, whatever the origin. Turn CORS on for this route if pages on other origins must call it; otherwise the refusal is intended.`;
     case 'origin-function-error':
       return `The origin function${there} threw or rejected for ${input.origin}, so polycors refused the request (it fails closed). The server log has the error ("the origin function failed for '${input.origin}'"): fix the function; no option change helps.`;
     case 'origin-malformed':

@@ -97,6 +97,14 @@ describe('polycors doctor against hand-written broken servers', () => {
     expect(stdout).toContain("exposedHeaders: ['x-list-version']");
   });
 
+  it('adds the missing method to the methods the server already allows, instead of writing a new list', async () => {
+    const { stdout } = await runBin(argsFor('method-not-allowed', server.url('method-not-allowed'), ['--json']));
+    expect(JSON.parse(stdout).fix.changes).toEqual([{ option: 'methods', add: ['PATCH'], keep: ['GET', 'POST', 'PUT', 'DELETE'] }]);
+    const text = await runBin(argsFor('method-not-allowed', server.url('method-not-allowed')));
+    expect(text.stdout).toContain("methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],  // adds 'PATCH'");
+    expect(text.stdout).toContain('add_header Access-Control-Allow-Methods "GET, POST, PUT, DELETE, PATCH" always;');
+  });
+
   it('writes a stable JSON report with --json', async () => {
     const url = server.url('preflight-404-with-cors');
     const { code, stdout } = await runBin(argsFor('preflight-404-with-cors', url, ['--json']));
@@ -233,5 +241,88 @@ describe('polycors doctor errors (exit 2)', () => {
   it('prints its help and version', async () => {
     expect((await runBin(['--help'])).stdout).toContain('polycors doctor <url> --origin <page origin>');
     expect((await runBin(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('polycors doctor fixes are changes to the configuration, not new configurations', () => {
+  let server: PolicyServer;
+  beforeAll(async () => {
+    server = await startPolicyServer({ origin: [ORIGIN], credentials: true, exposedHeaders: ['x-request-id'] });
+  });
+  afterAll(() => server.close());
+
+  it('adds the unreadable header to the exposed headers the response shows, and leaves credentials alone', async () => {
+    const args = ['doctor', server.url('/form'), '--origin', ORIGIN, '--credentials', '--read-header', 'X-List-Version'];
+    const json = JSON.parse((await runBin([...args, '--json'])).stdout);
+    expect(json.verdict).toBe('allowed');
+    expect(json.fix.changes).toEqual([{ option: 'exposedHeaders', add: ['x-list-version'], keep: ['x-request-id'] }]);
+    for (const framework of ['polycors', 'nestjs', 'fastify', 'koa', 'express']) {
+      // Only the option that changes: no origin list, no credentials: false by omission.
+      expect(json.fix[framework].split('\n').slice(1)).toEqual(["exposedHeaders: ['x-request-id', 'x-list-version'],  // adds 'x-list-version'"]);
+    }
+    expect(json.fix.nginx).toContain('add_header Access-Control-Expose-Headers "x-request-id, x-list-version" always;');
+    expect(json.fix.nginx).not.toContain('Access-Control-Allow-Origin');
+  });
+});
+
+describe('polycors doctor on refusals no option fixes', () => {
+  let failing: PolicyServer;
+  beforeAll(async () => {
+    const lookup = () => {
+      throw new Error('allowlist database unreachable');
+    };
+    failing = await startPolicyServer({ origin: [lookup], debug: true });
+  });
+  afterAll(() => failing.close());
+
+  it.each([
+    ['a preflight', ['--method', 'PUT']],
+    ['an actual request', []],
+  ])('says the origin function failed on %s, and that no option change helps', async (_name, extra) => {
+    const { code, stdout } = await runBin(['doctor', failing.url('/form'), '--origin', ORIGIN, ...extra, '--json']);
+    expect(code).toBe(1);
+    const { fix, notes } = JSON.parse(stdout);
+    expect(fix.summary).toBe(
+      `The origin function threw or rejected for ${ORIGIN}, so polycors refused the request (it fails closed). The server log has the error ("the origin function failed for '${ORIGIN}'"): fix the function; no option change helps.`,
+    );
+    expect(fix.changes).toEqual([]);
+    expect(fix.polycors).toBeUndefined();
+    expect(notes).toContain('The server says why (polycors debug mode): polycors-reason: origin-function-error.');
+  });
+});
+
+describe('polycors doctor --cookie', () => {
+  let server: PolicyServer;
+  beforeAll(async () => {
+    server = await startPolicyServer({ origin: [ORIGIN], credentials: true, methods: ['GET', 'PUT'], exposedHeaders: ['x-list-version'] }, { session: 'sid=s3cret' });
+  });
+  afterAll(() => server.close());
+  const page = ['--method', 'PUT', '--read-header', 'X-List-Version'];
+
+  it('without the cookie, the endpoint answers 401 and the page cannot read what it wants', async () => {
+    const { stdout } = await runBin(['doctor', server.url('/me?anonymous'), '--origin', ORIGIN, '--credentials', ...page, '--json']);
+    const report = JSON.parse(stdout);
+    expect(report.actual.response.status).toBe(401);
+    expect(report.notes).toContain('The response does not carry x-list-version at all.');
+  });
+
+  it('sends the cookie on the actual request only (never on the preflight), with credentials, and reaches past the 401', async () => {
+    const { code, stdout } = await runBin(['doctor', server.url('/me?cookie'), '--origin', ORIGIN, '--cookie', 'sid=s3cret', '--cookie', 'theme=dark', ...page, '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.credentials).toBe('include');
+    expect(report.actual.response.status).toBe(200);
+    expect(report.readableHeaders).toContain('x-list-version');
+    const seen = server.log.slice(-2);
+    expect(seen).toEqual([{ method: 'OPTIONS' }, { method: 'PUT', cookie: 'sid=s3cret; theme=dark' }]);
+    // The report names the cookies, not their values.
+    expect(report.actual.request.headers).toContainEqual(['cookie', 'sid=…; theme=…']);
+    expect(stdout).not.toContain('s3cret');
+  });
+
+  it('rejects a cookie that is not name=value', async () => {
+    const { code, stderr } = await runBin(['doctor', server.url('/me'), '--origin', ORIGIN, '--cookie', 'sid']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--cookie expects 'name=value', got 'sid'");
   });
 });
