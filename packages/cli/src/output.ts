@@ -118,7 +118,8 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
 }
 
 export function formatCheck(report: CheckReport, s: Style): string {
-  const out: string[] = [`${s.bold('polycors check')}  ${report.file}` + s.dim(` (${report.export === 'json' ? 'JSON' : `export ${report.export}`})`)];
+  const reader = report.adapter === 'core' ? '' : `, as ${report.adapter === 'express' ? 'the cors package (core names)' : `@polycors/${report.adapter}`} reads it${report.adapterFrom === 'package.json' ? '; adapter found in package.json' : ''}`;
+  const out: string[] = [`${s.bold('polycors check')}  ${report.file}` + s.dim(` (${report.export === 'json' ? 'JSON' : `export ${report.export}`}${reader})`)];
   const errors = report.problems.filter((p) => p.severity === 'error');
   const warnings = report.problems.filter((p) => p.severity === 'warning');
   if (report.problems.length === 0) {
