@@ -53,13 +53,13 @@ export interface Fix {
   changes: FixChange[];
   /** polycors debug mode: the policy that refused. */
   policy?: FixPolicy;
-  /** The change, per framework (absent when `changes` is empty). */
-  polycors?: string;
-  nestjs?: string;
-  fastify?: string;
-  koa?: string;
-  express?: string;
-  nginx?: string;
+  /** The change, per framework (with no `changes`: a comment saying so, which the text output leaves out). */
+  polycors: string;
+  nestjs: string;
+  fastify: string;
+  koa: string;
+  express: string;
+  nginx: string;
 }
 
 const SIMPLE_METHODS = new Set(['GET', 'HEAD', 'POST']);
@@ -297,8 +297,11 @@ function summary(error: BrowserCorsError | undefined, input: FixInput, policy: F
 export function fixFor(error: BrowserCorsError | undefined, input: FixInput): Fix {
   const policy = readPolicy(input.policy);
   const changes = changesFor(error, input);
-  const fix: Fix = { summary: summary(error, input, policy), changes, ...(policy ? { policy } : {}) };
-  if (changes.length === 0) return fix;
+  const fix = { summary: summary(error, input, policy), changes, ...(policy ? { policy } : {}) };
+  if (changes.length === 0) {
+    const none = '// no option change fixes this: see the summary';
+    return { ...fix, polycors: none, nestjs: none, fastify: none, koa: none, express: none, nginx: none.replace('//', '#') };
+  }
   const at = places(policy);
   return {
     ...fix,

@@ -93,7 +93,7 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
     const f = report.fix;
     out.push('');
     out.push(s.bold('Fix: ') + f.summary);
-    const entries: [string, string | undefined, string?][] = [
+    const entries: [string, string, string?][] = [
       ['polycors', f.polycors],
       ['NestJS', f.nestjs, 'nestjs'],
       ['Fastify', f.fastify, 'fastify'],
@@ -104,7 +104,7 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
     // The server named its adapter (polycors-policy): only that adapter's change applies.
     const only = f.policy?.framework;
     for (const [label, text, framework] of entries) {
-      if (text === undefined || (only !== undefined && framework !== only)) continue;
+      if (f.changes.length === 0 || (only !== undefined && framework !== only)) continue;
       out.push(`  ${s.cyan(label)}`);
       out.push(indent(text, '    '));
     }
