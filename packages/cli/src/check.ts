@@ -1,11 +1,16 @@
 /**
  * polycors check: load a CorsOptions module (JSON, JS or TS) and report every problem createCorsPolicy finds,
- * errors and warnings, each with its fix.
+ * errors and warnings, each with its fix. With an adapter (--adapter, or found in package.json), the options are
+ * first read by that adapter's own validateAdapterOptions, so its option names and its errors are the adapter's.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type CorsConfigProblem, type CorsOptions, CorsConfigError, createCorsPolicy } from '@polycors/core';
+import { type AdapterName, adapterValidator, detectAdapter } from './adapters.js';
+import { ConfigLoadError } from './config-load-error.js';
+
+export { ConfigLoadError };
 
 export interface CheckedProblem extends CorsConfigProblem {
   severity: 'error' | 'warning';
@@ -18,15 +23,16 @@ export interface CheckReport {
   file: string;
   /** Which export held the options: `default`, `cors`, `options` or `json`. */
   export: string;
+  /** Whose options these are: `core` (createCorsPolicy), or the adapter that reads them. */
+  adapter: AdapterName;
+  /** How the adapter was chosen: `--adapter`, `package.json` (the nearest one naming a polycors adapter), or `default`. */
+  adapterFrom: 'option' | 'package.json' | 'default';
   ok: boolean;
   /** `strict: false` in the file: errors are accepted as warnings at runtime, but still reported as errors here. */
   strict: boolean;
   problems: CheckedProblem[];
 }
 
-export class ConfigLoadError extends Error {
-  override name = 'ConfigLoadError';
-}
 
 /** JSON has no RegExp: `{ "$regex": "^https://[a-z]+\\.example\\.com$", "flags": "" }` stands for one. */
 function reviveRegex(value: unknown): unknown {
@@ -115,8 +121,26 @@ function computedFix(problem: CorsConfigProblem, options: CorsOptions): string |
   }
 }
 
-export async function runCheck(file: string): Promise<CheckReport> {
-  const { options, exportName } = await loadCorsOptions(file);
+export interface CheckOptions {
+  /** Whose options the file holds; default: found in the nearest package.json naming a polycors adapter, else core. */
+  adapter?: AdapterName;
+}
+
+export async function runCheck(file: string, checkOptions: CheckOptions = {}): Promise<CheckReport> {
+  const loaded = await loadCorsOptions(file);
+  const { exportName } = loaded;
+  const detected = checkOptions.adapter ? undefined : await detectAdapter(path.resolve(file));
+  const adapter: AdapterName = checkOptions.adapter ?? detected ?? 'core';
+  const adapterFrom = checkOptions.adapter ? 'option' : detected ? 'package.json' : 'default';
+  let options = loaded.options;
+  const adapterProblems: CorsConfigProblem[] = [];
+  const validate = await adapterValidator(adapter, path.resolve(file));
+  if (validate && options !== null && typeof options === 'object' && !Array.isArray(options)) {
+    // What the adapter hands core is what core judges: its own problems come first, as the adapter throws them.
+    const translated = validate(options);
+    options = translated.options;
+    adapterProblems.push(...translated.problems);
+  }
   const strict = (options as { strict?: unknown })?.strict !== false;
   const variant = (strictMode: boolean) =>
     options !== null && typeof options === 'object' && !Array.isArray(options)
@@ -139,11 +163,13 @@ export async function runCheck(file: string): Promise<CheckReport> {
     if (!(error instanceof CorsConfigError)) throw error;
   }
   const problems: CheckedProblem[] = [
+    ...adapterProblems.map(({ path, code, message }) => ({ path, code, message, severity: 'error' as const })),
     ...errors.map((p) => ({ ...p, severity: 'error' as const })),
     ...all.filter((p) => !errorKeys.has(key(p))).map((p) => ({ ...p, severity: 'warning' as const })),
   ].map((p) => {
     const fix = computedFix(p, options);
     return fix === undefined ? p : { ...p, fix };
   });
-  return { schemaVersion: 1, file, export: exportName, ok: errors.length === 0, strict, problems };
+  const ok = errors.length === 0 && adapterProblems.length === 0;
+  return { schemaVersion: 1, file, export: exportName, adapter, adapterFrom, ok, strict, problems };
 }

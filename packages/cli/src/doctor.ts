@@ -13,7 +13,7 @@ import {
   checkPreflight,
   planBrowserRequest,
 } from '@polycors/core';
-import { type Fix, fixFor } from './fixes.js';
+import { type Fix, type FixInput, fixFor } from './fixes.js';
 import { type ReceivedResponse, type SentRequest, exchange } from './http.js';
 
 export interface DoctorOptions {
@@ -25,6 +25,11 @@ export interface DoctorOptions {
   headers?: [string, string][];
   /** The page uses `credentials: 'include'` (cookies, HTTP auth). */
   credentials?: boolean;
+  /**
+   * Cookies the browser holds for the URL (`name=value`), sent on the actual request as a browser would with
+   * credentials: 'include' (never on the preflight), so endpoints behind a session cookie answer past their 401.
+   */
+  cookies?: string[];
   /** Response headers the page wants to read. */
   readHeaders?: string[];
   /** Per request, default 10 000 ms. */
@@ -68,29 +73,30 @@ export interface DoctorReport {
   notes: string[];
 }
 
-/** What a polycors-reason code means for the fix. */
-const POLYCORS_REFUSALS: Record<string, string> = {
-  'origin-not-allowed': 'polycors refused the origin: add it to origin.',
-  'method-not-allowed': 'polycors refused the method: add it to methods.',
-  'method-case-mismatch': 'polycors refused the method because of its case: methods are case-sensitive.',
-  'header-not-allowed': 'polycors refused a request header: add it to allowedHeaders.',
-  'header-authorization-not-covered-by-wildcard': "polycors refused Authorization: '*' does not cover it; list it in allowedHeaders.",
-  'cors-disabled': 'CORS is switched off for this route (cors: false).',
-};
-
 const USER_AGENT = 'polycors-doctor/0.1 (+https://github.com/polycors)';
 
 function corsLines(headers: [string, string][], read: string[]): [string, string][] {
   const wanted = new Set(read.map((h) => h.toLowerCase()));
   return headers.filter(([name]) => {
     const lower = name.toLowerCase();
-    return lower.startsWith('access-control-') || lower === 'vary' || lower === 'location' || lower === 'polycors-reason' || wanted.has(lower);
+    return lower.startsWith('access-control-') || lower === 'vary' || lower === 'location' || lower === 'polycors-reason' || lower === 'polycors-policy' || wanted.has(lower);
   });
+}
+
+/** Cookie values are secrets: the report names the cookies sent, not their values. */
+function redacted(request: SentRequest): SentRequest {
+  if (!request.headers.some(([n]) => n === 'cookie')) return request;
+  const names = (value: string) => value.split('; ').map((pair) => `${pair.slice(0, pair.indexOf('='))}=…`).join('; ');
+  return { ...request, headers: request.headers.map(([n, v]) => [n, n === 'cookie' ? names(v) : v]) };
+}
+
+function headerOf(response: ReceivedResponse, name: string): string | undefined {
+  return response.headers.find(([n]) => n.toLowerCase() === name)?.[1];
 }
 
 function step(request: SentRequest, response: ReceivedResponse, ok: boolean, read: string[]): DoctorStep {
   return {
-    request,
+    request: redacted(request),
     response: { status: response.status, statusText: response.statusText, headers: response.headers, corsHeaders: corsLines(response.headers, read) },
     ok,
   };
@@ -98,7 +104,8 @@ function step(request: SentRequest, response: ReceivedResponse, ok: boolean, rea
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const readHeaders = (options.readHeaders ?? []).map((h) => h.toLowerCase());
-  const credentials = options.credentials ? 'include' : 'same-origin';
+  const cookies = options.cookies ?? [];
+  const credentials = options.credentials || cookies.length > 0 ? 'include' : 'same-origin';
   const request: BrowserRequest = {
     url: options.url,
     origin: options.origin,
@@ -125,25 +132,27 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     unreadableHeaders: [],
     notes,
   };
-  const fixInput = () => ({
+  const fixInput = (response: ReceivedResponse): FixInput => ({
     origin: plan.origin,
     method: plan.method,
     requestHeaders: plan.preflightHeaders.find(([n]) => n === 'access-control-request-headers')?.[1].split(',') ?? [],
     credentials: credentials === 'include',
     exposeHeaders: report.unreadableHeaders,
+    shown: response.headers,
+    reason: headerOf(response, 'polycors-reason'),
+    policy: headerOf(response, 'polycors-policy'),
   });
   const block = (error: BrowserCorsError, response: ReceivedResponse) => {
-    const reason = response.headers.find(([n]) => n.toLowerCase() === 'polycors-reason')?.[1];
-    if (reason) report.notes.push(`The server says why (polycors debug mode): polycors-reason: ${reason}.`);
+    const reason = headerOf(response, 'polycors-reason');
+    const policy = headerOf(response, 'polycors-policy');
+    if (reason) report.notes.push(`The server says why (polycors debug mode): polycors-reason: ${reason}${policy ? `, by the policy of ${policy}` : ''}.`);
     report.verdict = 'blocked';
     report.blockedAt = error.at;
     report.error = error;
     report.message = chromiumMessage(error, { url: plan.url, origin: plan.origin, initiator: 'fetch' });
     report.cause = explainBrowserCorsError(error, plan.origin);
     report.unreadableHeaders = readHeaders;
-    report.fix = fixFor(error, fixInput());
-    const refused = reason ? POLYCORS_REFUSALS[reason] : undefined;
-    if (refused && error.code === 'missing-allow-origin-header') report.fix.summary = refused;
+    report.fix = fixFor(error, fixInput(response));
     return report;
   };
 
@@ -168,6 +177,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
         ...(plan.crossOrigin ? [['origin', plan.origin] as [string, string]] : []),
         ...plan.requestHeaders,
         ...(plan.requestHeaders.some(([n]) => n === 'accept') ? [] : [['accept', '*/*'] as [string, string]]),
+        ...(cookies.length > 0 ? [['cookie', cookies.join('; ')] as [string, string]] : []),
         ['user-agent', USER_AGENT],
       ],
     };
@@ -184,7 +194,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
       const hidden = report.unreadableHeaders.filter((h) => present.has(h));
       if (hidden.length > 0) {
         report.notes.push(`The response carries ${hidden.join(', ')} but does not expose ${hidden.length === 1 ? 'it' : 'them'}: the page reads null.`);
-        report.fix = fixFor(undefined, { ...fixInput(), exposeHeaders: hidden });
+        report.fix = fixFor(undefined, { ...fixInput(response), exposeHeaders: hidden });
       }
       if (absent.length > 0) report.notes.push(`The response does not carry ${absent.join(', ')} at all.`);
     }

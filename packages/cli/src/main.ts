@@ -4,6 +4,7 @@
  * 2: usage error, network error (refused, DNS, TLS, timeout), configuration file that cannot be loaded.
  */
 import { parseArgs } from 'node:util';
+import { ADAPTERS, type AdapterName } from './adapters.js';
 import { ConfigLoadError, runCheck } from './check.js';
 import { runDoctor } from './doctor.js';
 import { NetworkError } from './http.js';
@@ -22,13 +23,18 @@ export const USAGE = `Usage:
       --method <method>         request method (default GET; written as the page writes it)
       --header 'Name: value'    a request header the page sets (repeatable)
       --credentials             the page uses credentials: 'include' (cookies, HTTP auth)
+      --cookie 'name=value'     a cookie the browser holds for the URL, sent on the actual request
+                                (implies --credentials; repeatable; never sent on the preflight)
       --read-header <name>      a response header the page reads (repeatable)
       --timeout <ms>            per request (default 10000)
       --insecure                accept self-signed TLS certificates
       --json                    machine-readable report (schemaVersion 1)
-  polycors check <config file> [--json]
+  polycors check <config file> [--adapter <name>] [--json]
       Validate CorsOptions from a .json, .js/.mjs/.cjs or .ts/.mts/.cts file
       (default export, or an export named cors or options).
+      --adapter fastify|koa|nestjs|express|core
+                                whose options the file holds, checked as that adapter reads them
+                                (default: the adapter in the nearest package.json, else core)
   polycors --help | --version
 
 Exit codes: 0 allowed / valid, 1 blocked / invalid, 2 usage, network or load error.
@@ -49,6 +55,16 @@ function parseHeader(text: string): [string, string] {
   const name = text.slice(0, colon).trim();
   if (!/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(name)) throw new UsageError(`--header: '${name}' is not a valid header name`);
   return [name, text.slice(colon + 1).trim()];
+}
+
+/** `name=value` as a Cookie header pair; a browser sends only what a page could have stored. */
+function parseCookie(text: string): string {
+  const eq = text.indexOf('=');
+  if (eq <= 0) throw new UsageError(`--cookie expects 'name=value', got '${text}'`);
+  if (/[\u0000-\u001f\u007f;]/.test(text) || /[^\u0020-\u007e]/.test(text)) {
+    throw new UsageError(`--cookie '${text}': one cookie per --cookie, printable ASCII without ';'`);
+  }
+  return `${text.slice(0, eq).trim()}=${text.slice(eq + 1).trim()}`;
 }
 
 function parseOrigin(value: string | undefined): string {
@@ -87,6 +103,7 @@ async function doctor(args: string[], io: Io, colour: boolean): Promise<number> 
       method: { type: 'string' },
       header: { type: 'string', multiple: true, short: 'H' },
       credentials: { type: 'boolean' },
+      cookie: { type: 'string', multiple: true },
       'read-header': { type: 'string', multiple: true },
       timeout: { type: 'string' },
       insecure: { type: 'boolean' },
@@ -103,12 +120,14 @@ async function doctor(args: string[], io: Io, colour: boolean): Promise<number> 
   const timeoutMs = values.timeout === undefined ? 10_000 : Number(values.timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new UsageError(`--timeout expects milliseconds, got '${values.timeout}'`);
   const readHeaders = values['read-header'] ?? [];
+  const cookies = (values.cookie ?? []).map(parseCookie);
   const report = await runDoctor({
     url,
     origin,
     method,
     headers: (values.header ?? []).map(parseHeader),
-    credentials: values.credentials ?? false,
+    credentials: (values.credentials ?? false) || cookies.length > 0,
+    cookies,
     readHeaders,
     timeoutMs,
     insecure: values.insecure ?? false,
@@ -122,10 +141,14 @@ async function check(args: string[], io: Io, colour: boolean): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
+    options: { adapter: { type: 'string' }, json: { type: 'boolean' }, 'no-color': { type: 'boolean' } },
   });
   if (positionals.length !== 1) throw new UsageError('check takes one configuration file: polycors check <file>');
-  const report = await runCheck(positionals[0]!);
+  const adapter = values.adapter;
+  if (adapter !== undefined && !(ADAPTERS as readonly string[]).includes(adapter)) {
+    throw new UsageError(`--adapter '${adapter}': expected one of ${ADAPTERS.join(', ')}`);
+  }
+  const report = await runCheck(positionals[0]!, { adapter: adapter as AdapterName | undefined });
   if (values.json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else io.stdout.write(formatCheck(report, makeStyle(colour && !values['no-color'])));
   return report.ok ? EXIT_OK : EXIT_BLOCKED;

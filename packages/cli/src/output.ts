@@ -93,15 +93,18 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
     const f = report.fix;
     out.push('');
     out.push(s.bold('Fix: ') + f.summary);
-    const entries: [string, string][] = [
+    const entries: [string, string, string?][] = [
       ['polycors', f.polycors],
-      ['NestJS', f.nestjs],
-      ['Fastify', f.fastify],
-      ['Koa', f.koa],
+      ['NestJS', f.nestjs, 'nestjs'],
+      ['Fastify', f.fastify, 'fastify'],
+      ['Koa', f.koa, 'koa'],
       ['Express (cors)', f.express],
       ['nginx', f.nginx],
     ];
-    for (const [label, text] of entries) {
+    // The server named its adapter (polycors-policy): only that adapter's change applies.
+    const only = f.policy?.framework;
+    for (const [label, text, framework] of entries) {
+      if (f.changes.length === 0 || (only !== undefined && framework !== only)) continue;
       out.push(`  ${s.cyan(label)}`);
       out.push(indent(text, '    '));
     }
@@ -115,7 +118,8 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
 }
 
 export function formatCheck(report: CheckReport, s: Style): string {
-  const out: string[] = [`${s.bold('polycors check')}  ${report.file}` + s.dim(` (${report.export === 'json' ? 'JSON' : `export ${report.export}`})`)];
+  const reader = report.adapter === 'core' ? '' : `, as ${report.adapter === 'express' ? 'the cors package (core names)' : `@polycors/${report.adapter}`} reads it${report.adapterFrom === 'package.json' ? '; adapter found in package.json' : ''}`;
+  const out: string[] = [`${s.bold('polycors check')}  ${report.file}` + s.dim(` (${report.export === 'json' ? 'JSON' : `export ${report.export}`}${reader})`)];
   const errors = report.problems.filter((p) => p.severity === 'error');
   const warnings = report.problems.filter((p) => p.severity === 'warning');
   if (report.problems.length === 0) {

@@ -29,6 +29,9 @@ const CHROMIUM_SAYS: Record<string, string> = {
   'headers-unparsable': 'Cannot parse Access-Control-Allow-Headers response header field in preflight response.',
 };
 
+/** Answers no option fixes (a status, a redirect, two header lines, a page that writes the method in lower case): the fix says what to change instead. */
+const NO_OPTION_FIXES = new Set(['acao-two-lines', 'preflight-404-with-cors', 'preflight-redirect', 'method-case', 'methods-unparsable', 'headers-unparsable']);
+
 function argsFor(name: string, url: string, extra: string[] = []): string[] {
   const b = BEHAVIOURS.find((x) => x.name === name)!;
   const args = ['doctor', url, '--origin', ORIGIN];
@@ -54,7 +57,12 @@ describe('polycors doctor against hand-written broken servers', () => {
     expect(stdout).toContain(`Access to fetch at '${url}' from origin '${ORIGIN}' has been blocked by CORS policy: ${body}`);
     expect(stdout).toContain('Cause:');
     expect(stdout).toContain('Fix:');
-    for (const framework of ['polycors', 'NestJS', 'Fastify', 'Koa', 'Express (cors)', 'nginx']) expect(stdout).toContain(framework);
+    if (NO_OPTION_FIXES.has(name)) {
+      expect(stdout).not.toContain('change only these');
+    } else {
+      for (const framework of ['polycors', 'NestJS', 'Fastify', 'Koa', 'Express (cors)', 'nginx']) expect(stdout).toContain(`  ${framework}\n`);
+      expect(stdout).toContain('change only these, keep the rest');
+    }
   });
 
   it('never sends the actual request after a refused preflight, as the browser does', async () => {
@@ -89,6 +97,14 @@ describe('polycors doctor against hand-written broken servers', () => {
     expect(stdout).toContain("exposedHeaders: ['x-list-version']");
   });
 
+  it('adds the missing method to the methods the server already allows, instead of writing a new list', async () => {
+    const { stdout } = await runBin(argsFor('method-not-allowed', server.url('method-not-allowed'), ['--json']));
+    expect(JSON.parse(stdout).fix.changes).toEqual([{ option: 'methods', add: ['PATCH'], keep: ['GET', 'POST', 'PUT', 'DELETE'] }]);
+    const text = await runBin(argsFor('method-not-allowed', server.url('method-not-allowed')));
+    expect(text.stdout).toContain("methods: ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'],  // adds 'PATCH'");
+    expect(text.stdout).toContain('add_header Access-Control-Allow-Methods "GET, POST, PUT, DELETE, PATCH" always;');
+  });
+
   it('writes a stable JSON report with --json', async () => {
     const url = server.url('preflight-404-with-cors');
     const { code, stdout } = await runBin(argsFor('preflight-404-with-cors', url, ['--json']));
@@ -109,7 +125,9 @@ describe('polycors doctor against hand-written broken servers', () => {
       readableHeaders: [],
     });
     expect(report.actual).toBeUndefined();
-    expect(Object.keys(report.fix).sort()).toEqual(['express', 'fastify', 'koa', 'nestjs', 'nginx', 'polycors', 'summary']);
+    // A 404 preflight is fixed by where the CORS layer runs, not by an option: the fix has no changes and no snippets.
+    expect(report.fix).toMatchObject({ summary: expect.stringContaining('Answer preflights with 204'), changes: [], polycors: '// no option change fixes this: see the summary' });
+    expect(Object.keys(report.fix).sort()).toEqual(['changes', 'express', 'fastify', 'koa', 'nestjs', 'nginx', 'polycors', 'summary']);
     expect(report.preflight.step.request.headers).toContainEqual(['access-control-request-method', 'PUT']);
   });
 
@@ -140,7 +158,8 @@ describe('polycors doctor against a polycors-configured server', () => {
     expect(stdout).toContain(`Access to fetch at '${url}' from origin '${ORIGIN}' has been blocked by CORS policy: ${PREFLIGHT}No 'Access-Control-Allow-Origin' header is present on the requested resource.`);
     expect(stdout).toContain('< 403 Forbidden');
     expect(stdout).toContain('polycors-reason: header-not-allowed');
-    expect(stdout).toContain("allowedHeaders: ['content-type', 'x-app-version']");
+    // The refusal shows no Access-Control-Allow-Headers: the fix adds the requested names to what the server has.
+    expect(stdout).toContain("allowedHeaders: [/* the ones you have, */ 'content-type', 'x-app-version'],");
   });
 
   it('passes once the header is allowed and exposed: exit 0, and the page reads X-List-Version', async () => {
@@ -223,5 +242,88 @@ describe('polycors doctor errors (exit 2)', () => {
   it('prints its help and version', async () => {
     expect((await runBin(['--help'])).stdout).toContain('polycors doctor <url> --origin <page origin>');
     expect((await runBin(['--version'])).stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('polycors doctor fixes are changes to the configuration, not new configurations', () => {
+  let server: PolicyServer;
+  beforeAll(async () => {
+    server = await startPolicyServer({ origin: [ORIGIN], credentials: true, exposedHeaders: ['x-request-id'] });
+  });
+  afterAll(() => server.close());
+
+  it('adds the unreadable header to the exposed headers the response shows, and leaves credentials alone', async () => {
+    const args = ['doctor', server.url('/form'), '--origin', ORIGIN, '--credentials', '--read-header', 'X-List-Version'];
+    const json = JSON.parse((await runBin([...args, '--json'])).stdout);
+    expect(json.verdict).toBe('allowed');
+    expect(json.fix.changes).toEqual([{ option: 'exposedHeaders', add: ['x-list-version'], keep: ['x-request-id'] }]);
+    for (const framework of ['polycors', 'nestjs', 'fastify', 'koa', 'express']) {
+      // Only the option that changes: no origin list, no credentials: false by omission.
+      expect(json.fix[framework].split('\n').slice(1)).toEqual(["exposedHeaders: ['x-request-id', 'x-list-version'],  // adds 'x-list-version'"]);
+    }
+    expect(json.fix.nginx).toContain('add_header Access-Control-Expose-Headers "x-request-id, x-list-version" always;');
+    expect(json.fix.nginx).not.toContain('Access-Control-Allow-Origin');
+  });
+});
+
+describe('polycors doctor on refusals no option fixes', () => {
+  let failing: PolicyServer;
+  beforeAll(async () => {
+    const lookup = () => {
+      throw new Error('allowlist database unreachable');
+    };
+    failing = await startPolicyServer({ origin: [lookup], debug: true });
+  });
+  afterAll(() => failing.close());
+
+  it.each([
+    ['a preflight', ['--method', 'PUT']],
+    ['an actual request', []],
+  ])('says the origin function failed on %s, and that no option change helps', async (_name, extra) => {
+    const { code, stdout } = await runBin(['doctor', failing.url('/form'), '--origin', ORIGIN, ...extra, '--json']);
+    expect(code).toBe(1);
+    const { fix, notes } = JSON.parse(stdout);
+    expect(fix.summary).toBe(
+      `The origin function threw or rejected for ${ORIGIN}, so polycors refused the request (it fails closed). The server log has the error ("the origin function failed for '${ORIGIN}'"): fix the function; no option change helps.`,
+    );
+    expect(fix.changes).toEqual([]);
+    expect(fix.polycors).toBe('// no option change fixes this: see the summary');
+    expect(notes).toContain('The server says why (polycors debug mode): polycors-reason: origin-function-error.');
+  });
+});
+
+describe('polycors doctor --cookie', () => {
+  let server: PolicyServer;
+  beforeAll(async () => {
+    server = await startPolicyServer({ origin: [ORIGIN], credentials: true, methods: ['GET', 'PUT'], exposedHeaders: ['x-list-version'] }, { session: 'sid=s3cret' });
+  });
+  afterAll(() => server.close());
+  const page = ['--method', 'PUT', '--read-header', 'X-List-Version'];
+
+  it('without the cookie, the endpoint answers 401 and the page cannot read what it wants', async () => {
+    const { stdout } = await runBin(['doctor', server.url('/me?anonymous'), '--origin', ORIGIN, '--credentials', ...page, '--json']);
+    const report = JSON.parse(stdout);
+    expect(report.actual.response.status).toBe(401);
+    expect(report.notes).toContain('The response does not carry x-list-version at all.');
+  });
+
+  it('sends the cookie on the actual request only (never on the preflight), with credentials, and reaches past the 401', async () => {
+    const { code, stdout } = await runBin(['doctor', server.url('/me?cookie'), '--origin', ORIGIN, '--cookie', 'sid=s3cret', '--cookie', 'theme=dark', ...page, '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout);
+    expect(report.credentials).toBe('include');
+    expect(report.actual.response.status).toBe(200);
+    expect(report.readableHeaders).toContain('x-list-version');
+    const seen = server.log.slice(-2);
+    expect(seen).toEqual([{ method: 'OPTIONS' }, { method: 'PUT', cookie: 'sid=s3cret; theme=dark' }]);
+    // The report names the cookies, not their values.
+    expect(report.actual.request.headers).toContainEqual(['cookie', 'sid=…; theme=…']);
+    expect(stdout).not.toContain('s3cret');
+  });
+
+  it('rejects a cookie that is not name=value', async () => {
+    const { code, stderr } = await runBin(['doctor', server.url('/me'), '--origin', ORIGIN, '--cookie', 'sid']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--cookie expects 'name=value', got 'sid'");
   });
 });

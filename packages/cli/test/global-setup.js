@@ -1,4 +1,4 @@
-// The CLI tests spawn the real bin, dist/bin.js, which imports @polycors/core's dist/. Under Nx the test target
+// The CLI tests spawn the real bin, dist/bin.js, which imports @polycors/core's dist/ (and, for check --adapter, the adapters'). Under Nx the test target
 // depends on both builds; run directly (`npm test` in this folder), this builds whatever is missing or stale.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -29,5 +29,7 @@ function ensureBuilt(pkg, output) {
 
 export default function globalSetup() {
   ensureBuilt('core', 'dist/index.js');
+  // check --adapter loads the adapters as a user's project has them: their dist/.
+  for (const adapter of ['fastify', 'koa', 'nestjs']) ensureBuilt(adapter, 'dist/index.js');
   ensureBuilt('cli', 'dist/bin.js');
 }

@@ -96,7 +96,10 @@ export interface CorsOptions {
   inherit?: boolean;
   /** `true` (default): unsafe or impossible configuration throws. `false`: it is reported as warnings (migration). */
   strict?: boolean;
-  /** Include the refusal reason in responses (`polycors-reason` header). For development only. Default false. */
+  /**
+   * Include the refusal reason in responses (`polycors-reason` header) and, when the adapter names it, the policy that
+   * refused (`polycors-policy` header: the route and where its options were written). For development only. Default false.
+   */
   debug?: boolean;
   /** Receives configuration warnings and errors thrown by origin functions. Default: `console`. */
   logger?: CorsLogger | false;

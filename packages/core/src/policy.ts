@@ -18,6 +18,11 @@ import { type NormalisedSettings, type ValidateContext, validateOptions } from '
 export interface CreateCorsPolicyContext extends ValidateContext {
   /** Where this policy applies ("FormController.update (PATCH /form)"), named in errors and warnings. */
   where?: string;
+  /**
+   * Where its options were written ("@Cors() on FormController.update", "config.cors of route PATCH /form"), for
+   * the `polycors-policy` header of debug-mode refusals, so `polycors doctor` can point at it. Default: `where`.
+   */
+  source?: string;
 }
 
 export interface CorsPolicy {
@@ -58,7 +63,7 @@ export function createCorsPolicy(options: CorsOptions, context: CreateCorsPolicy
   for (const warning of warnings) {
     settings.logger?.warn(`polycors: ${context.where ? `${context.where}: ` : ''}${warning.path}: ${warning.message} [${warning.code}]`);
   }
-  return new CompiledCorsPolicy(settings, Object.freeze(warnings));
+  return new CompiledCorsPolicy(settings, Object.freeze(warnings), context.source ?? context.where);
 }
 
 function stripSeverity({ path, code, message }: CorsConfigProblem): CorsConfigProblem {
@@ -96,11 +101,17 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   private readonly allowedAnyByFunction: CorsDecision;
   private readonly exactDecisions = new Map<string, CorsDecision>();
 
+  /** The `polycors-policy` debug header: which policy refused, in header-safe characters. */
+  private readonly policyHeader: Header | undefined;
+
   constructor(
     readonly settings: NormalisedSettings,
     readonly warnings: readonly CorsConfigProblem[],
+    source?: string,
   ) {
     const s = settings;
+    // Route paths may hold characters a header cannot (setHeader would throw): percent-encode them.
+    if (s.debug && source) this.policyHeader = ['polycors-policy', source.replace(/[^\x20-\x7e]/gu, headerSafe).slice(0, 300)];
     this.enabled = s.enabled;
     this.grantsCredentials = s.credentials;
     this.allowsAnyMethod = s.anyMethod;
@@ -284,7 +295,7 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     const decision: CorsDecision = {
       kind,
       allowed: false,
-      headers: this.settings.debug ? [['polycors-reason', reason.code]] : NO_HEADERS,
+      headers: !this.settings.debug ? NO_HEADERS : this.policyHeader ? [['polycors-reason', reason.code], this.policyHeader] : [['polycors-reason', reason.code]],
       // Refusals depend on the origin (or on its presence, under '*'); a disabled policy answers the same to all.
       vary: !this.enabled ? VARY_NONE : kind === 'preflight' ? VARY_PREFLIGHT : VARY_ORIGIN,
       reason,
@@ -305,6 +316,14 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
 function grantOf(match: OriginMatch): OriginGrant {
   if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return OriginGrant.AsConfigured;
   return match === OriginMatch.AllowedAny ? OriginGrant.WithoutCredentials : OriginGrant.Refused;
+}
+
+function headerSafe(character: string): string {
+  try {
+    return encodeURIComponent(character);
+  } catch {
+    return '?'; // a lone surrogate
+  }
 }
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {

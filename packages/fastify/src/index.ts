@@ -5,6 +5,7 @@ import type { PolycorsRouteOptions } from './options.js';
 import { polycors } from './plugin.js';
 
 export { polycors };
+export { validateAdapterOptions, type AdapterOptionsCheck } from './validate-options.js';
 export default polycors;
 export type {
   CorsOptionsDelegate,

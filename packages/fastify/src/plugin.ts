@@ -265,7 +265,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   done();
 }
 
-function readAdapterSettings(options: PolycorsOptions): AdapterSettings {
+export function readAdapterSettings(options: PolycorsOptions): AdapterSettings {
   const problems: { path: string; code: 'option-type'; message: string }[] = [];
   const hook = options.hook ?? ADAPTER_DEFAULTS.hook;
   if (!VALID_HOOKS.includes(hook as PolycorsHook)) {

@@ -42,7 +42,7 @@ export class PolicySet {
     options: PolycorsOptions,
     private readonly origins: OriginTranslator,
     defaultLogger: CorsLogger,
-    where: string,
+    private readonly where: string,
   ) {
     const { core, adapter } = splitOptions(options);
     this.baseCacheControl = normaliseCacheControl(adapter.cacheControl);
@@ -61,7 +61,8 @@ export class PolicySet {
     if (!strict && fallbackOptions.methods === undefined) fallbackOptions.methods = [...FASTIFY_CORS_DEFAULTS.methods];
     this.compiling = where;
     this.fallback = { policy: createCorsPolicy(fallbackOptions, { where }), cacheControl: this.baseCacheControl };
-    this.disabled = { policy: createCorsPolicy(DISABLED_OPTIONS) };
+    // debug carries over so that a route with CORS off says so (polycors-reason: cors-disabled).
+    this.disabled = { policy: createCorsPolicy({ ...DISABLED_OPTIONS, debug: this.base.debug === true }, { source: 'config.cors: false on this route' }) };
   }
 
   /** The policy for a route (compiled on first use; `compileAll` does it at startup). */
@@ -98,7 +99,7 @@ export class PolicySet {
     let compiled: CompiledRoutePolicy;
     this.compiling = entry.where;
     if (layer === false) compiled = this.disabled;
-    else if (layer === undefined) compiled = { policy: createCorsPolicy(this.base, { where: entry.where, defaultMethods: methods }), cacheControl: this.baseCacheControl };
+    else if (layer === undefined) compiled = { policy: createCorsPolicy(this.base, { where: entry.where, source: `${this.where} (the route sets no config.cors)`, defaultMethods: methods }), cacheControl: this.baseCacheControl };
     else compiled = this.compileLayer(layer, entry, methods);
     if (!byMethods) this.shared.set(key, (byMethods = new Map()));
     byMethods.set(methodsKey, compiled);
@@ -123,7 +124,7 @@ export class PolicySet {
     const merged = mergeCorsOptions(this.base, core as CorsOptions);
     if (merged === false) return this.disabled;
     const cacheControl = adapter.cacheControl !== undefined ? normaliseCacheControl(adapter.cacheControl) : this.baseCacheControl;
-    return { policy: createCorsPolicy(merged, { where: entry.where, defaultMethods: methods }), cacheControl };
+    return { policy: createCorsPolicy(merged, { where: entry.where, source: `config.cors of ${entry.where}`, defaultMethods: methods }), cacheControl };
   }
 
   /** Warnings repeat for every route that inherits the plugin's options: log each problem once. */

@@ -73,7 +73,9 @@ function compileVariant(options: LayerOptions, credentials: boolean, context: Co
   };
   if (core.credentials === undefined) delete core.credentials;
   try {
-    return createCorsPolicy(core, { where, defaultMethods: context.defaultMethods });
+    // The debug header names where the options were written: a route's corsRoute(), or the global cors().
+    const source = context.markers.size > 0 ? `corsRoute() on ${where}` : `cors() (no corsRoute() on ${where})`;
+    return createCorsPolicy(core, { where, source: where === 'cors()' ? where : source, defaultMethods: context.defaultMethods });
   } catch (error) {
     if (!(error instanceof CorsConfigError)) throw error;
     for (const problem of error.problems) context.problems.push({ where, problem, fromCore: true });

@@ -1,5 +1,6 @@
 export { cors, type KoaCorsMiddleware } from './middleware.js';
 export { corsRoute, type CorsRouteMarker } from './route-marker.js';
+export { validateAdapterOptions, type AdapterOptionsCheck } from './validate-options.js';
 export type {
   KoaCorsOptions,
   KoaCorsPolicyOptions,

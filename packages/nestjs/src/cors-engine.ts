@@ -95,10 +95,11 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
   const withLogger = (options: CorsOptions, where: string): CorsOptions =>
     options.logger === undefined ? { ...options, logger: dedupingLogger(input.logger, seenWarnings, where) } : options;
 
-  const compile = (options: CorsOptions | false, where: string, defaultMethods?: readonly string[]): CorsPolicy | undefined => {
-    const effective: CorsOptions = options === false ? { origin: false } : options;
+  const compile = (options: CorsOptions | false, where: string, defaultMethods?: readonly string[], source?: string): CorsPolicy | undefined => {
+    // debug carries over so that a handler with CORS off says so (polycors-reason: cors-disabled).
+    const effective: CorsOptions = options === false ? { origin: false, debug: globalOptions?.debug === true } : options;
     try {
-      return createCorsPolicy(withLogger(effective, where), { where, defaultMethods });
+      return createCorsPolicy(withLogger(effective, where), { where, source, defaultMethods });
     } catch (error) {
       if (!(error instanceof CorsConfigError)) throw error;
       for (const problem of error.problems) {
@@ -139,7 +140,7 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
     if (known !== undefined) return known ?? undefined;
     const where = `${route.name} (${route.method} ${route.path})`;
     const merged = mergeCorsOptions(globalOptions, toLayer(controller), toLayer(handler));
-    const policy = compile(merged, where, methods);
+    const policy = compile(merged, where, methods, policySource(route, controller !== undefined, handler !== undefined));
     const result = policy ? { policy, where } : undefined;
     byHandler.set(key, result ?? null);
     return result;
@@ -159,6 +160,16 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
 
   if (problems.length > 0 || globalPolicy === undefined) throw new CorsConfigError(problems);
   return new CorsEngine({ policy: globalPolicy, where: 'global policy' }, table, input.routes.length);
+}
+
+/** Where a route's options were written, for the `polycors-policy` debug header. */
+function policySource(route: NestRoute, onController: boolean, onHandler: boolean): string {
+  const at = `(${route.method} ${route.path})`;
+  const controller = route.controller.name;
+  if (onController && onHandler) return `@Cors() on ${controller} and on ${route.name} ${at}`;
+  if (onHandler) return `@Cors() on ${route.name} ${at}`;
+  if (onController) return `@Cors() on ${controller}, for ${route.name} ${at}`;
+  return `CorsModule.forRoot (no @Cors() on ${route.name} ${at})`;
 }
 
 function toLayer(layer: CorsLayer): CorsOptions | false | undefined {
