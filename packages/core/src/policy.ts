@@ -75,6 +75,7 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   readonly grantsCredentials: boolean;
   readonly allowsAnyMethod: boolean;
   readonly allowsAnyHeader: boolean;
+  readonly methods: readonly string[];
   private readonly matcher: OriginMatcher;
   private readonly dependsOnOrigin: boolean;
   private readonly methodSet: ReadonlySet<string>;
@@ -115,6 +116,7 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     this.enabled = s.enabled;
     this.grantsCredentials = s.credentials;
     this.allowsAnyMethod = s.anyMethod;
+    this.methods = s.methods;
     this.allowsAnyHeader = s.allowedHeaders.mode !== 'list';
     this.matcher = new OriginMatcher({
       patterns: s.patterns,

@@ -105,6 +105,18 @@ describe('preflight answers and sibling routes (the browser caches methods and h
     expect(headerOf(without, 'access-control-max-age')).toBe('600');
   });
 
+  it('lists configured methods no route serves when the fallback policy allows them, and then checks headers against it', () => {
+    const route = createCorsPolicy({ origin: [APP], methods: ['GET', 'PUT', 'PATCH'], allowedHeaders: ['x-a', 'x-b'], maxAge: 600 });
+    const global = createCorsPolicy({ origin: [APP], methods: ['GET', 'PUT', 'PATCH'], allowedHeaders: ['x-a'] });
+    const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', route], ['PUT', route]], fallback: global };
+    const a = route.evaluate(preflight('PUT', 'x-a'), undefined, routes) as CorsDecision;
+    expect(headerOf(a, 'access-control-allow-methods')).toBe('GET, PUT, PATCH');
+    expect(headerOf(a, 'access-control-max-age')).toBe('600');
+    // A cached x-b would let a PATCH (no route: middleware judged by the global policy) carry it unpreflighted.
+    const b = route.evaluate(preflight('PUT', 'x-b'), undefined, routes) as CorsDecision;
+    expect(headerOf(b, 'access-control-max-age')).toBe('0');
+  });
+
   it('answers exactly as before when every route at the URL shares the policy', () => {
     const policy = createCorsPolicy({ origin: [APP], maxAge: 60 });
     const routes: PreflightRoutes<CorsPolicy> = { served: [['GET', policy], ['PATCH', policy]], fallback: policy };

@@ -9,12 +9,12 @@
  * (packages/core/README.md, "Preflights and the browser's cache"):
  *
  * 1. A method is advertised only when the policy that judges that method at this URL allows the origin and the
- *    method (and grants credentials, when this answer does). A method no route serves here is advertised only where
- *    such requests reach no handler (the adapter passes no fallback policy: Fastify's 404); elsewhere (middleware
- *    after the router may serve them) it is left out, and its requests are preflighted.
+ *    method (and grants credentials, when this answer does): for a method no route serves here, the fallback policy
+ *    (where such requests reach no handler at all, as on Fastify's 404, the adapter passes none and nothing judges).
  * 2. A request header is advertised only when every policy that could see it unpreflighted allows the origin and the
- *    header: those of the safelisted methods (the fallback policy where no route serves one) and those of every
- *    method any answer here may advertise (rule 1).
+ *    header: those of the safelisted methods (the fallback policy where no route serves one), those of every method
+ *    any answer here may advertise (rule 1), and the fallback policy when some policy here lists a method no route
+ *    serves that the fallback would allow.
  * 3. Where the lists that keep rules 1 and 2 do not cover the request being answered, the answer keeps what the
  *    request needs but carries `Access-Control-Max-Age: 0`: it passes this once and is never reused.
  * 4. A preflight for a method no route serves at this URL is never reusable.
@@ -38,6 +38,8 @@ export interface SiblingJudge {
   readonly grantsCredentials: boolean;
   /** `true` when every method is allowed (`methods: '*'`). */
   readonly allowsAnyMethod: boolean;
+  /** The methods it lists (`methods`, or the route's own by default). */
+  readonly methods: readonly string[];
   /** `true` when every request header but `authorization` is allowed (reflect or `'*'`). */
   readonly allowsAnyHeader: boolean;
   /**
@@ -102,12 +104,12 @@ export function guardPreflightForSiblings(
     if (typeof answer === 'number') candidate.origin = answer;
     else pending.push(answer.then((grant) => void (candidate.origin = grant), () => void (candidate.origin = OriginGrant.Refused)));
   }
-  const compose = () => composeAnswer(primary, decision, request, byMethod, fallback);
+  const compose = () => composeAnswer(primary, decision, request, byMethod, fallback, candidateOf(primary));
   if (pending.length === 0) return compose();
   return Promise.all(pending).then(compose);
 }
 
-function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: CorsRequest, byMethod: Map<string, Candidate>, fallback: Candidate | undefined): CorsDecision {
+function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: CorsRequest, byMethod: Map<string, Candidate>, fallback: Candidate | undefined, self: Candidate): CorsDecision {
   const credentials = primary.grantsCredentials;
   const judgeFor = (method: string) => byMethod.get(method) ?? fallback;
   // A policy whose requests could be cached under this answer's credentials mode.
@@ -115,9 +117,8 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
     candidate.origin === OriginGrant.AsConfigured ? !credentials || candidate.judge.grantsCredentials : candidate.origin === OriginGrant.WithoutCredentials && !credentials;
   // May `method` be advertised? Where no handler serves it (no fallback policy), advertising it grants nothing.
   const advertisable = (method: string) => {
-    const route = byMethod.get(method);
-    if (route === undefined) return fallback === undefined || (SAFELISTED_METHODS.includes(method) && grants(fallback) && fallback.judge.allowsMethod(method));
-    return grants(route) && route.judge.allowsMethod(method);
+    const candidate = judgeFor(method);
+    return candidate === undefined || (grants(candidate) && candidate.judge.allowsMethod(method));
   };
   const requestMethod = request.requestMethod as string;
 
@@ -146,6 +147,7 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
     if (candidate !== undefined) reachable.add(candidate);
   }
   for (const [method, candidate] of byMethod) if (candidate.origin !== OriginGrant.Refused && candidate.judge.allowsMethod(method)) reachable.add(candidate);
+  if (fallback !== undefined && fallback.origin !== OriginGrant.Refused && listsUnservedMethod([self, ...byMethod.values()], byMethod, fallback)) reachable.add(fallback);
   const headerSafe = (name: string) => {
     for (const candidate of reachable) if (!grants(candidate) || !candidate.judge.allowsHeader(name)) return false;
     return true;
@@ -188,6 +190,17 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
   const guarded: CorsDecision = { ...decision, headers: result };
   if (!reusable) guarded.reusable = false;
   return guarded;
+}
+
+/** Could some answer at this URL list a method no route serves here, that the fallback policy would let through? */
+function listsUnservedMethod(policies: Candidate[], byMethod: Map<string, Candidate>, fallback: Candidate): boolean {
+  const unserved = (method: string) => !byMethod.has(method) && !SAFELISTED_METHODS.includes(method) && fallback.judge.allowsMethod(method);
+  for (const candidate of [...policies, fallback]) {
+    if (candidate.origin === OriginGrant.Refused) continue;
+    if (candidate.judge.allowsAnyMethod && fallback.judge.allowsAnyMethod) return true;
+    for (const method of candidate.judge.methods) if (unserved(method)) return true;
+  }
+  return false;
 }
 
 function headerValue(decision: CorsDecision, name: string): string | undefined {
