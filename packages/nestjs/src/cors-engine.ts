@@ -15,6 +15,7 @@ import {
 } from '@polycors/core';
 import type { CorsDecoratorOptions, CorsModuleOptions } from './cors-options.interface.js';
 import type { NestRoute } from './nest-routes.js';
+import type { RouteResolver } from './route-resolver.js';
 import { toCoreOptions } from './nest-options.js';
 
 export interface RoutePolicy {
@@ -33,6 +34,8 @@ export interface CompileCorsInput {
   caseSensitive: boolean;
   ignoreTrailingSlash: boolean;
   priority: 'specificity' | 'registration';
+  /** The platform's router (route-resolver.ts); without one, core's route table with the options above. */
+  resolver?: RouteResolver<RoutePolicy>;
   /** Used when the options name no `logger` of their own. */
   logger: CorsLogger;
   /** Problems found outside the options (`app.enableCors()` beside CorsModule), reported with the others. */
@@ -44,7 +47,7 @@ export const GLOBAL_WHERE = 'CorsModule.forRoot (global policy)';
 export class CorsEngine {
   constructor(
     readonly global: RoutePolicy,
-    private readonly table: CorsRouteTable<RoutePolicy>,
+    private readonly table: Pick<RouteResolver<RoutePolicy>, 'match' | 'dispatched'>,
     readonly routeCount: number,
   ) {}
 
@@ -53,8 +56,13 @@ export class CorsEngine {
     return this.table.match(path, requestMethod)?.value ?? this.global;
   }
 
-  /** The policy of the route serving `method` on `path`; the global policy when no route serves it (a 404). */
-  forRequest(path: string, method: string): RoutePolicy {
+  /**
+   * The policy of the route serving `method` on `path`; the global policy when no route serves it (a 404).
+   * `request` is the platform's, for a platform that has already routed it (Fastify): its choice is final.
+   */
+  forRequest(path: string, method: string, request?: unknown): RoutePolicy {
+    const dispatched = request === undefined ? undefined : this.table.dispatched?.(request, method);
+    if (dispatched !== undefined) return dispatched ?? this.global;
     const match = this.table.match(path, method);
     return match !== undefined && match.methodMatched ? match.value : this.global;
   }
@@ -112,7 +120,7 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
     methodsByPath.set(keyOf(route.path), methods);
   }
 
-  const table = new CorsRouteTable<RoutePolicy>({
+  const table = input.resolver ?? new CorsRouteTable<RoutePolicy>({
     caseSensitive: input.caseSensitive,
     ignoreTrailingSlash: input.ignoreTrailingSlash,
     priority: input.priority,

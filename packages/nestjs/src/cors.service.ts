@@ -24,6 +24,7 @@ import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.
 import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } from './cors-engine.js';
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
+import { createRouteResolver } from './route-resolver.js';
 
 type Done = (error?: unknown) => void;
 /** Sends a preflight answer the platform's way (Express: the Node response; Fastify: the reply). */
@@ -111,6 +112,8 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
       // Express runs the first registered route that matches (unless Nest sorts routes by specificity);
       // Fastify's router picks the most specific one.
       priority: this.platform === 'express' && this.config.getRouteResolutionStrategy?.() !== 'specificity' ? 'registration' : 'specificity',
+      // Routes are resolved by the platform's own router, so the policy is that of the handler it dispatches to.
+      resolver: adapter && this.platform ? createRouteResolver<RoutePolicy>(this.platform, adapter) : undefined,
       logger: nestLogger,
       problems: this.startupProblems,
     });
@@ -144,9 +147,9 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     const chained = (req: unknown, res: unknown, done: Done) => (next ? next.call(adapter, req, res, done) : done());
     const hook = this.platform === 'express'
       ? (req: IncomingMessage, res: ServerResponse, done: Done) =>
-          this.handle(req, res, undefined, (error) => (error ? done(error) : chained(req, res, done)))
+          this.handle(req, res, undefined, undefined, (error) => (error ? done(error) : chained(req, res, done)))
       : (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) =>
-          this.handle(request.raw, reply.raw, reply, (error) => (error ? done(error) : chained(request, reply, done)));
+          this.handle(request.raw, reply.raw, reply, request, (error) => (error ? done(error) : chained(request, reply, done)));
     setHook(hook);
     adapter.setOnRequestHook = (later: Function) => {
       next = later;
@@ -155,9 +158,10 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
 
   /**
    * Decides one request. Allowed preflights are answered here; everything else continues with CORS headers set.
-   * `reply` is Fastify's (preflights are answered through it), undefined on Express.
+   * `reply` and `routed` are Fastify's (preflights are answered through the reply; the request was already routed),
+   * undefined on Express.
    */
-  private handle(req: IncomingMessage, res: ServerResponse, reply: FastifyReplyLike | undefined, next: Done): void {
+  private handle(req: IncomingMessage, res: ServerResponse, reply: FastifyReplyLike | undefined, routed: unknown, next: Done): void {
     const engine = this.engine;
     if (engine === undefined) return next();
     const headers = req.headers;
@@ -179,7 +183,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
         requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
       };
     } else {
-      route = engine.forRequest(path, method);
+      route = engine.forRequest(path, method, routed);
       request = { method, origin };
     }
     let decision: CorsDecision | Promise<CorsDecision>;
