@@ -25,6 +25,7 @@ import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } 
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
+import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
 type Done = (error?: unknown) => void;
 /** Sends a preflight answer the platform's way (Express: the Node response; Fastify: the reply). */
@@ -122,6 +123,23 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     // `app.use(cors())` or enableCors() between the module init hooks and now.
     if (this.platform === 'express' && hasExpressCorsMiddleware(this.adapter)) throw new CorsConfigError([enableCorsProblem()]);
+    // `app.register(fastifyCors)` before app.init() is loaded by now; a later one is caught by the onReady hook.
+    if (this.platform === 'fastify' && hasFastifyCors(this.adapter?.getInstance?.())) throw new CorsConfigError([fastifyCorsProblem()]);
+  }
+
+  /** Startup checks that need every Fastify plugin loaded: they run when Fastify is ready (listen, ready, inject). */
+  private checkFastifyWhenReady(instance: any): void {
+    const logger = this.logger;
+    try {
+      instance?.addHook?.('onReady', function (this: unknown, done: Done) {
+        if (hasFastifyCors(this as object)) return done(new CorsConfigError([fastifyCorsProblem()]));
+        const before = fastifyHooksBeforeNest(this as object);
+        if (before.length > 0) logger.warn(hooksBeforeNestMessage(before));
+        done();
+      });
+    } catch {
+      // Already started: nothing more can be registered, and onApplicationBootstrap has checked.
+    }
   }
 
   private attach(adapter: HttpAdapterLike | undefined): void {
@@ -154,6 +172,10 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     adapter.setOnRequestHook = (later: Function) => {
       next = later;
     };
+    // A pre-built Express app may already have middleware (auth): polycors goes before it. Fastify cannot reorder
+    // hooks, so those are named at startup instead (other-cors-layers.ts).
+    if (this.platform === 'express') runNestRequestHookFirst(adapter.getInstance?.());
+    else this.checkFastifyWhenReady(adapter.getInstance?.());
   }
 
   /**
