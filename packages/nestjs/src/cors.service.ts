@@ -25,6 +25,7 @@ import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } 
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
+import { type ResponseConflict, guardResponse } from './response-guard.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
 type Done = (error?: unknown) => void;
@@ -58,6 +59,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
   private initialised = false;
   private attachError: Error | undefined;
   private readonly refusalLevel: CorsRefusalLogLevel;
+  private readonly conflictsLogged = new Set<string>();
 
   constructor(
     @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
@@ -229,7 +231,22 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
       return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
     }
     for (const [name, value] of decision.headers) res.setHeader(name, value);
+    // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'.
+    guardResponse(res, decision.vary, decision.headers, (conflict) => this.logConflict(route, conflict));
     next();
+  }
+
+  /** Once per route and header: the application set a header polycors owns, and polycors kept its own value. */
+  private logConflict(route: RoutePolicy, conflict: ResponseConflict): void {
+    const key = `${route.where}\u0000${conflict.header}`;
+    if (this.conflictsLogged.has(key)) return;
+    this.conflictsLogged.add(key);
+    const appValue = conflict.appValue === undefined ? 'removed it' : `set it to '${conflict.appValue.slice(0, 200)}'`;
+    const kept = conflict.keptValue === undefined ? 'sent none (this response gets no such header)' : `kept '${conflict.keptValue}'`;
+    this.logger.warn(
+      `${route.where}: the application ${appValue} (${conflict.header}); polycors ${kept}, as its policy decided. ` +
+        'A response carries one Access-Control-Allow-Origin, polycors\'; configure CORS with CorsModule and @Cors(), not in handlers.',
+    );
   }
 
   private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string): void {
