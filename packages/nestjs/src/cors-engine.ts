@@ -49,7 +49,14 @@ export class CorsEngine {
     readonly global: RoutePolicy,
     private readonly table: Pick<RouteResolver<RoutePolicy>, 'match' | 'dispatched'>,
     readonly routeCount: number,
+    /** Every policy each handler is judged by (one per set of methods its paths serve), first one first. */
+    private readonly handlerRoutes: ReadonlyMap<Function, readonly RoutePolicy[]> = new Map(),
   ) {}
+
+  /** The policies of `handler` (undefined for a function that is no route handler). */
+  policiesOf(handler: Function): readonly RoutePolicy[] | undefined {
+    return this.handlerRoutes.get(handler);
+  }
 
   /** The policy of the route that would serve `requestMethod` on `path`; the global policy for unknown paths. */
   forPreflight(path: string, requestMethod: string): RoutePolicy {
@@ -143,9 +150,15 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
   };
 
   const getRoutes: NestRoute[] = [];
+  const handlerRoutes = new Map<Function, RoutePolicy[]>();
   for (const route of input.routes) {
     const routePolicy = policyFor(route);
     if (routePolicy) table.add(route.method, route.path, routePolicy);
+    if (routePolicy) {
+      const known = handlerRoutes.get(route.handler) ?? [];
+      if (!known.includes(routePolicy)) known.push(routePolicy);
+      handlerRoutes.set(route.handler, known);
+    }
     if (route.method === 'GET') getRoutes.push(route);
   }
   // After every explicit route, so that a @Head() handler keeps its own policy.
@@ -155,7 +168,7 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
   }
 
   if (problems.length > 0 || globalPolicy === undefined) throw new CorsConfigError(problems);
-  return new CorsEngine({ policy: globalPolicy, where: 'global policy' }, table, input.routes.length);
+  return new CorsEngine({ policy: globalPolicy, where: 'global policy' }, table, input.routes.length, handlerRoutes);
 }
 
 function toLayer(layer: CorsLayer): CorsOptions | false | undefined {

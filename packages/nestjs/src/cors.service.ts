@@ -25,7 +25,8 @@ import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } 
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
-import { type ResponseConflict, guardResponse } from './response-guard.js';
+import { type ResponseConflict, guardResponse, updateGuard } from './response-guard.js';
+import { type HandlerCheck, appliedTo, recordApplied } from './handler-check.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
 type Done = (error?: unknown) => void;
@@ -50,7 +51,7 @@ export const ENABLE_CORS_MESSAGE =
   "multiple values\"). Remove app.enableCors()/`cors` and move its options into CorsModule.forRoot(...).";
 
 @Injectable()
-export class CorsService implements OnModuleInit, OnApplicationBootstrap {
+export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private engine: CorsEngine | undefined;
   private adapter: HttpAdapterLike | undefined;
@@ -233,7 +234,36 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     for (const [name, value] of decision.headers) res.setHeader(name, value);
     // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'.
     guardResponse(res, decision.vary, decision.headers, (conflict) => this.logConflict(route, conflict));
+    // For the interceptor that checks, once Nest has picked the handler, that this was its policy (handler-check.ts).
+    if (decision.kind === 'actual') recordApplied(res, { route, request, decision });
     next();
+  }
+
+  /** handler-check.ts: decides again with the policy of the handler Nest dispatched to, when another one was applied. */
+  checkDispatched(handler: Function, req: unknown, res: unknown): void | Promise<void> {
+    const rawRes = ((res as { raw?: ServerResponse })?.raw ?? res) as ServerResponse;
+    const rawReq = ((req as { raw?: IncomingMessage })?.raw ?? req) as IncomingMessage;
+    const applied = appliedTo(rawRes);
+    const own = applied === undefined ? undefined : this.engine?.policiesOf(handler);
+    if (applied === undefined || own === undefined || own.includes(applied.route)) return;
+    const route = own[0];
+    let decision: CorsDecision | Promise<CorsDecision>;
+    try {
+      decision = route.policy.evaluate(applied.request, rawReq);
+    } catch {
+      decision = { ...applied.decision, allowed: false, headers: [] };
+    }
+    const replace = (settled: CorsDecision) => {
+      if (rawRes.headersSent) return;
+      for (const [name] of applied.decision.headers) rawRes.removeHeader(name);
+      for (const [name, value] of settled.headers) rawRes.setHeader(name, value);
+      if (settled.vary.length > 0) rawRes.setHeader('Vary', appendVary(rawRes.getHeader('Vary'), settled.vary));
+      updateGuard(rawRes, settled.vary, settled.headers);
+      if (!settled.allowed && settled.reason) this.logRefusal(settled, route, applied.request, (rawReq.url ?? '/').split('?')[0]);
+    };
+    if (!isPromise(decision)) return replace(decision);
+    // A failing origin function refuses (core logs why), as it would before routing.
+    return decision.then(replace, () => replace({ ...applied.decision, allowed: false, headers: [] }));
   }
 
   /** Once per route and header: the application set a header polycors owns, and polycors kept its own value. */

@@ -45,6 +45,15 @@ export function guardResponse(res: ServerResponse, vary: readonly string[], head
   res.writeHead = guardedWriteHead as ServerResponse['writeHead'];
 }
 
+/** Replaces the decision a guarded response keeps (the handler's policy decided again); false once headers are sent. */
+export function updateGuard(res: ServerResponse, vary: readonly string[], headers: readonly (readonly [string, string])[]): boolean {
+  const state = (res as GuardedResponse)[kGuard];
+  if (state === undefined || res.headersSent) return false;
+  state.vary = vary;
+  state.owned = OWNED.map((name) => headers.find(([header]) => header === name)?.[1]);
+  return true;
+}
+
 function guardedWriteHead(this: GuardedResponse, statusCode: number, ...rest: unknown[]): ServerResponse {
   const state = this[kGuard]!;
   this.writeHead = state.writeHead;
