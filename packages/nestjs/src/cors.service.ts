@@ -27,6 +27,7 @@ import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
 import { type ResponseConflict, guardResponse, updateGuard } from './response-guard.js';
 import { type HandlerCheck, appliedTo, recordApplied } from './handler-check.js';
+import { isSameOrigin } from './same-origin.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
 type Done = (error?: unknown) => void;
@@ -226,7 +227,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
 
   private apply(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, res: ServerResponse, reply: FastifyReplyLike | undefined, next: Done): void {
     if (decision.vary.length > 0) res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
-    if (!decision.allowed && decision.reason) this.logRefusal(decision, route, request, path);
+    if (!decision.allowed && decision.reason) this.logRefusal(decision, route, request, path, res.req);
     if (decision.kind === 'preflight' && !decision.continue) {
       const status = decision.status ?? 204;
       return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
@@ -259,7 +260,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       for (const [name, value] of settled.headers) rawRes.setHeader(name, value);
       if (settled.vary.length > 0) rawRes.setHeader('Vary', appendVary(rawRes.getHeader('Vary'), settled.vary));
       updateGuard(rawRes, settled.vary, settled.headers);
-      if (!settled.allowed && settled.reason) this.logRefusal(settled, route, applied.request, (rawReq.url ?? '/').split('?')[0]);
+      if (!settled.allowed && settled.reason) this.logRefusal(settled, route, applied.request, (rawReq.url ?? '/').split('?')[0], rawReq);
     };
     if (!isPromise(decision)) return replace(decision);
     // A failing origin function refuses (core logs why), as it would before routing.
@@ -279,9 +280,12 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     );
   }
 
-  private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string): void {
-    const level = this.refusalLevel;
-    if (level === false) return;
+  private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, req: IncomingMessage | undefined): void {
+    if (this.refusalLevel === false) return;
+    // Not refusals worth a warning: a route with CORS off doing what it says, and a same-origin request (its
+    // response needs no CORS headers). Still there at debug level.
+    const quiet = decision.reason?.code === 'cors-disabled' || (decision.kind === 'actual' && isSameOrigin(request.origin, req));
+    const level = quiet ? 'debug' : this.refusalLevel;
     const asked = decision.kind === 'preflight' ? ` for ${request.requestMethod}` : '';
     const shownPath = path.length > 200 ? `${path.slice(0, 200)}...` : path;
     const reason = decision.reason!;
