@@ -235,7 +235,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     for (const [name, value] of decision.headers) res.setHeader(name, value);
     // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'.
     guardResponse(res, decision.vary, decision.headers, (conflict) => this.logConflict(route, conflict));
-    // For the interceptor that checks, once Nest has picked the handler, that this was its policy (handler-check.ts).
+    // For the guard that checks, once Nest has picked the handler, that this was its policy (handler-check.ts).
     if (decision.kind === 'actual') recordApplied(res, { route, request, decision });
     next();
   }
