@@ -25,8 +25,8 @@ import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } 
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
-import { type ResponseConflict, guardResponse, updateGuard } from './response-guard.js';
-import { type HandlerCheck, appliedTo, recordApplied } from './handler-check.js';
+import { type ConflictReporter, type ResponseConflict, guardContext, guardResponse, updateGuard } from './response-guard.js';
+import type { AppliedDecision, HandlerCheck } from './handler-check.js';
 import { isSameOrigin } from './same-origin.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
@@ -52,7 +52,7 @@ export const ENABLE_CORS_MESSAGE =
   "multiple values\"). Remove app.enableCors()/`cors` and move its options into CorsModule.forRoot(...).";
 
 @Injectable()
-export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck {
+export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck, ConflictReporter<AppliedDecision> {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private engine: CorsEngine | undefined;
   private adapter: HttpAdapterLike | undefined;
@@ -233,20 +233,25 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
     }
     for (const [name, value] of decision.headers) res.setHeader(name, value);
-    // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'.
-    guardResponse(res, decision.vary, decision.headers, (conflict) => this.logConflict(route, conflict));
-    // For the guard that checks, once Nest has picked the handler, that this was its policy (handler-check.ts).
-    if (decision.kind === 'actual') recordApplied(res, { route, request, decision });
+    // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'. The
+    // record is also what the guard checks once Nest has picked the handler (handler-check.ts).
+    guardResponse<AppliedDecision>(res, decision.vary, decision.headers, { route, request, decision }, this);
     next();
+  }
+
+  /** response-guard.ts: the application set a header polycors owns. */
+  responseConflict(applied: AppliedDecision, conflict: ResponseConflict): void {
+    this.logConflict(applied.route, conflict);
   }
 
   /** handler-check.ts: decides again with the policy of the handler Nest dispatched to, when another one was applied. */
   checkDispatched(handler: Function, req: unknown, res: unknown): void | Promise<void> {
     const rawRes = ((res as { raw?: ServerResponse })?.raw ?? res) as ServerResponse;
     const rawReq = ((req as { raw?: IncomingMessage })?.raw ?? req) as IncomingMessage;
-    const applied = appliedTo(rawRes);
-    const own = applied === undefined ? undefined : this.engine?.policiesOf(handler);
-    if (applied === undefined || own === undefined || own.includes(applied.route)) return;
+    const applied = guardContext<AppliedDecision>(rawRes);
+    if (applied === undefined || applied.decision.kind !== 'actual') return;
+    const own = this.engine?.policiesOf(handler);
+    if (own === undefined || own.includes(applied.route)) return;
     const route = own[0];
     let decision: CorsDecision | Promise<CorsDecision>;
     try {
@@ -259,7 +264,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       for (const [name] of applied.decision.headers) rawRes.removeHeader(name);
       for (const [name, value] of settled.headers) rawRes.setHeader(name, value);
       if (settled.vary.length > 0) rawRes.setHeader('Vary', appendVary(rawRes.getHeader('Vary'), settled.vary));
-      updateGuard(rawRes, settled.vary, settled.headers);
+      updateGuard<AppliedDecision>(rawRes, settled.vary, settled.headers, { route, request: applied.request, decision: settled });
       if (!settled.allowed && settled.reason) this.logRefusal(settled, route, applied.request, (rawReq.url ?? '/').split('?')[0], rawReq);
     };
     if (!isPromise(decision)) return replace(decision);

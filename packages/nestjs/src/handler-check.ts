@@ -15,21 +15,11 @@ import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@ne
 import type { CorsDecision, CorsRequest } from '@polycors/core';
 import type { RoutePolicy } from './cors-engine.js';
 
-const kApplied = Symbol('polycors.applied');
-
-/** What polycors decided for an actual request before routing, kept on the Node response. */
+/** What polycors decided for a request before routing (kept with the response, see response-guard.ts). */
 export interface AppliedDecision {
   route: RoutePolicy;
   request: CorsRequest;
   decision: CorsDecision;
-}
-
-export function recordApplied(res: object, applied: AppliedDecision): void {
-  (res as { [kApplied]?: AppliedDecision })[kApplied] = applied;
-}
-
-export function appliedTo(res: object | undefined): AppliedDecision | undefined {
-  return (res as { [kApplied]?: AppliedDecision } | undefined)?.[kApplied];
 }
 
 /** The part of CorsService the guard calls (a token, so this file does not import the service). */

@@ -24,33 +24,65 @@ export interface ResponseConflict {
   keptValue: string | undefined;
 }
 
+/** Told when the application's own value of an owned header had to be replaced (a long-lived object: no closure per request). */
+export interface ConflictReporter<C> {
+  responseConflict(context: C, conflict: ResponseConflict): void;
+}
+
 interface GuardState {
   vary: readonly string[];
-  owned: (string | undefined)[];
+  allowOrigin: string | undefined;
+  allowCredentials: string | undefined;
   writeHead: ServerResponse['writeHead'];
-  onConflict: (conflict: ResponseConflict) => void;
+  reporter: ConflictReporter<unknown>;
+  /** The caller's record of the decision (route, request), handed back to the reporter and to `guardContext()`. */
+  context: unknown;
 }
 
 type GuardedResponse = ServerResponse & { [kGuard]?: GuardState };
 
+function headerOf(headers: readonly (readonly [string, string])[], name: string): string | undefined {
+  for (let i = 0; i < headers.length; i++) if (headers[i][0] === name) return headers[i][1];
+  return undefined;
+}
+
 /**
  * From now until the headers are sent, `res` keeps `vary` tokens in its Vary and exactly the owned headers of
- * `headers` (polycors' decision). `onConflict` is told when the app's own value had to be replaced.
+ * `headers` (polycors' decision). `reporter` is told, with `context`, when the app's own value had to be replaced.
  */
-export function guardResponse(res: ServerResponse, vary: readonly string[], headers: readonly (readonly [string, string])[], onConflict: (conflict: ResponseConflict) => void): void {
+export function guardResponse<C>(
+  res: ServerResponse,
+  vary: readonly string[],
+  headers: readonly (readonly [string, string])[],
+  context: C,
+  reporter: ConflictReporter<C>,
+): void {
   const target = res as GuardedResponse;
   if (target[kGuard] !== undefined || res.headersSent) return;
-  const owned = OWNED.map((name) => headers.find(([header]) => header === name)?.[1]);
-  target[kGuard] = { vary, owned, writeHead: res.writeHead, onConflict };
+  target[kGuard] = {
+    vary,
+    allowOrigin: headerOf(headers, 'access-control-allow-origin'),
+    allowCredentials: headerOf(headers, 'access-control-allow-credentials'),
+    writeHead: res.writeHead,
+    reporter: reporter as ConflictReporter<unknown>,
+    context,
+  };
   res.writeHead = guardedWriteHead as ServerResponse['writeHead'];
 }
 
+/** The `context` a response is guarded with, until its headers are sent. */
+export function guardContext<C>(res: ServerResponse): C | undefined {
+  return (res as GuardedResponse)[kGuard]?.context as C | undefined;
+}
+
 /** Replaces the decision a guarded response keeps (the handler's policy decided again); false once headers are sent. */
-export function updateGuard(res: ServerResponse, vary: readonly string[], headers: readonly (readonly [string, string])[]): boolean {
+export function updateGuard<C>(res: ServerResponse, vary: readonly string[], headers: readonly (readonly [string, string])[], context: C): boolean {
   const state = (res as GuardedResponse)[kGuard];
   if (state === undefined || res.headersSent) return false;
   state.vary = vary;
-  state.owned = OWNED.map((name) => headers.find(([header]) => header === name)?.[1]);
+  state.allowOrigin = headerOf(headers, 'access-control-allow-origin');
+  state.allowCredentials = headerOf(headers, 'access-control-allow-credentials');
+  state.context = context;
   return true;
 }
 
@@ -115,14 +147,16 @@ function enforce(res: ServerResponse, state: GuardState): void {
     const merged = appendVary(current, state.vary);
     if (merged !== (Array.isArray(current) ? current.join(', ') : current)) res.setHeader('Vary', merged);
   }
-  for (let i = 0; i < OWNED.length; i++) {
-    const name = OWNED[i];
-    const kept = state.owned[i];
-    const present = res.getHeader(name);
-    const appValue = present === undefined ? undefined : Array.isArray(present) ? present.join(', ') : String(present);
-    if (appValue === kept) continue;
-    if (kept === undefined) res.removeHeader(name);
-    else res.setHeader(name, kept);
-    state.onConflict({ header: name, appValue, keptValue: kept });
-  }
+  enforceOwned(res, state, 'access-control-allow-origin', state.allowOrigin);
+  enforceOwned(res, state, 'access-control-allow-credentials', state.allowCredentials);
+}
+
+function enforceOwned(res: ServerResponse, state: GuardState, name: string, kept: string | undefined): void {
+  const present = res.getHeader(name);
+  if (present === undefined && kept === undefined) return;
+  const appValue = present === undefined ? undefined : Array.isArray(present) ? present.join(', ') : String(present);
+  if (appValue === kept) return;
+  if (kept === undefined) res.removeHeader(name);
+  else res.setHeader(name, kept);
+  state.reporter.responseConflict(state.context, { header: name, appValue, keptValue: kept });
 }
