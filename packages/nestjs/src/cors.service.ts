@@ -287,9 +287,10 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
 
   private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, req: IncomingMessage | undefined): void {
     if (this.refusalLevel === false) return;
-    // Not refusals worth a warning: a route with CORS off doing what it says, and a same-origin request (its
-    // response needs no CORS headers). Still there at debug level.
-    const quiet = decision.reason?.code === 'cors-disabled' || (decision.kind === 'actual' && isSameOrigin(request.origin, req));
+    // Not refusals worth a warning: an actual request to a route with CORS off (mostly the app's own pages), and a
+    // same-origin request (its response needs no CORS headers). Still there at debug level. A preflight is a
+    // cross-origin page about to fail, so it is logged as configured.
+    const quiet = decision.kind === 'actual' && (decision.reason?.code === 'cors-disabled' || isSameOrigin(request.origin, req));
     const level = quiet ? 'debug' : this.refusalLevel;
     const asked = decision.kind === 'preflight' ? ` for ${request.requestMethod}` : '';
     const shownPath = path.length > 200 ? `${path.slice(0, 200)}...` : path;
