@@ -17,6 +17,7 @@
  * but Nest did not register (a raw `app.get()`, a plugin's route) resolves to nothing, so it gets the global policy.
  */
 import { createRequire } from 'node:module';
+import { ALL_METHODS } from './nest-routes.js';
 
 export interface ResolvedRoute<T> {
   value: T;
@@ -63,14 +64,23 @@ class PatternValues<T> {
 interface ExpressRoute {
   path: unknown;
   methods: Record<string, boolean>;
-  _handlesMethod(method: string): boolean;
+  /** router 2 (Express 5); router 1 (Express 4) spells it `_handles_method`. */
+  _handlesMethod?(method: string): boolean;
+  _handles_method?(method: string): boolean;
 }
 interface ExpressLayer {
   route?: ExpressRoute;
   match(path: string): unknown;
 }
 
-const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+/** Express' method rule: `all()` routes serve every method, GET routes serve HEAD unless a HEAD route is declared. */
+function handlesMethod(route: ExpressRoute, method: string): boolean {
+  if (typeof route._handlesMethod === 'function') return route._handlesMethod(method);
+  if (typeof route._handles_method === 'function') return route._handles_method(method);
+  if (route.methods._all) return true;
+  const name = method.toLowerCase();
+  return Boolean(route.methods[name === 'head' && !route.methods.head ? 'get' : name]);
+}
 
 class ExpressRouteResolver<T> implements RouteResolver<T> {
   private readonly values = new PatternValues<T>();
@@ -107,7 +117,7 @@ class ExpressRouteResolver<T> implements RouteResolver<T> {
         return undefined;
       }
       if (!matched) continue;
-      if (route._handlesMethod(method)) {
+      if (handlesMethod(route, method)) {
         // The route Express runs (a route Nest did not register is served outside polycors' route policies).
         const value = this.values.get(method, route.path) ?? (method === 'HEAD' ? this.values.get('GET', route.path) : undefined);
         return value === undefined ? other : { value, methodMatched: true };
