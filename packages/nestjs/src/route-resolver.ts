@@ -118,9 +118,9 @@ class ExpressRouteResolver<T> implements RouteResolver<T> {
       }
       if (!matched) continue;
       if (handlesMethod(route, method)) {
-        // The route Express runs (a route Nest did not register is served outside polycors' route policies).
+        // The route Express runs; one Nest did not register (a raw `app.get()`) gets the global policy.
         const value = this.values.get(method, route.path) ?? (method === 'HEAD' ? this.values.get('GET', route.path) : undefined);
-        return value === undefined ? other : { value, methodMatched: true };
+        return value === undefined ? undefined : { value, methodMatched: true };
       }
       other ??= this.anyMethodOf(route);
     }
