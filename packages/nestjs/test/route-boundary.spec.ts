@@ -244,3 +244,54 @@ describe.each(['express', 'fastify'] as const)('handlers told apart by a version
     expect(String(admin.headers.vary).toLowerCase()).toContain('origin');
   });
 });
+
+// Express runs the first registered route that matches: here the parameter route, registered first, shadows the
+// static one (unless Nest sorts routes by specificity). The policy must follow whichever Express runs.
+@Controller('items')
+class ItemByIdController {
+  @Get(':id')
+  get() {
+    return { handler: 'item-by-id' };
+  }
+}
+
+@Cors({ origin: [ADMIN], inherit: false })
+@Controller('items')
+class SpecialItemController {
+  @Get('special')
+  get() {
+    return { handler: 'special' };
+  }
+}
+
+@Module({
+  imports: [CorsModule.forRoot({ origin: [APP], logRefusals: false })],
+  controllers: [ItemByIdController, SpecialItemController],
+})
+class ShadowingModule {}
+
+describe.each([
+  ['express, routes in registration order', 'express', undefined, 'item-by-id'],
+  ["express, routeResolutionStrategy: 'specificity'", 'express', 'specificity', 'special'],
+  ['fastify (most specific route)', 'fastify', undefined, 'special'],
+] as const)('a parameter route registered before a static one on %s', (_name, platform, strategy, expected) => {
+  let app: INestApplication;
+  let url: string;
+  beforeAll(async () => {
+    app = await NestFactory.create(ShadowingModule, platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), {
+      logger: false,
+      ...(strategy ? { routeResolutionStrategy: strategy } : {}),
+    });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  });
+  afterAll(() => app.close());
+
+  it('gets the policy of the handler the platform runs', async () => {
+    const reply = await sendRaw(url, 'GET', '/items/special', { origin: APP });
+    expect(reply.handler).toBe(expected);
+    expect(reply.headers['access-control-allow-origin']).toBe(expected === 'special' ? undefined : APP);
+    const pre = await sendRaw(url, 'OPTIONS', '/items/special', { origin: APP, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-app-version' });
+    expect(pre.status).toBe(expected === 'special' ? 403 : 204);
+  });
+});
