@@ -23,11 +23,14 @@ export function fastifyCorsProblem(): CorsConfigProblem {
 
 interface FastifyLike {
   hasPlugin?(name: string): boolean;
+  printPlugins?(): string;
 }
 
+/** On the instance itself, or (once Fastify is ready) anywhere in its plugin tree, encapsulated contexts included. */
 export function hasFastifyCors(instance: FastifyLike | undefined): boolean {
   try {
-    return instance?.hasPlugin?.('@fastify/cors') === true;
+    if (instance?.hasPlugin?.('@fastify/cors') === true) return true;
+    return /@fastify\/cors\b/.test(instance?.printPlugins?.() ?? '');
   } catch {
     return false;
   }

@@ -74,6 +74,20 @@ describe('@fastify/cors beside CorsModule on Nest-fastify', () => {
   });
 });
 
+describe('@fastify/cors inside an encapsulated plugin on Nest-fastify', () => {
+  it('fails at startup too', async () => {
+    const app = await NestFactory.create<NestFastifyApplication>(ItemsModule, new FastifyAdapter(), { logger: false, abortOnError: false });
+    open = app;
+    const error = await failure(async () => {
+      await app.register((async (child: { register(plugin: unknown, options: unknown): Promise<unknown> }) => {
+        await child.register(fastifyCors, { origin: '*' });
+      }) as never);
+      await app.listen(0, '127.0.0.1');
+    });
+    expect(error).toBeInstanceOf(CorsConfigError);
+  });
+});
+
 describe('a pre-built Express app with an auth middleware added before Nest', () => {
   function prebuilt() {
     const server = express();
