@@ -16,6 +16,7 @@ import {
 } from '@polycors/core';
 import type { CorsDecoratorOptions, CorsModuleOptions } from './cors-options.interface.js';
 import type { NestRoute } from './nest-routes.js';
+import type { RouteResolver } from './route-resolver.js';
 import { toCoreOptions } from './nest-options.js';
 
 export interface RoutePolicy {
@@ -34,6 +35,8 @@ export interface CompileCorsInput {
   caseSensitive: boolean;
   ignoreTrailingSlash: boolean;
   priority: 'specificity' | 'registration';
+  /** The platform's router (route-resolver.ts); without one, core's route table with the options above. */
+  resolver?: RouteResolver<RoutePolicy>;
   /** Used when the options name no `logger` of their own. */
   logger: CorsLogger;
   /** Problems found outside the options (`app.enableCors()` beside CorsModule), reported with the others. */
@@ -45,9 +48,18 @@ export const GLOBAL_WHERE = 'CorsModule.forRoot (global policy)';
 export class CorsEngine {
   constructor(
     readonly global: RoutePolicy,
-    private readonly table: CorsRouteTable<RoutePolicy>,
+    private readonly table: Pick<RouteResolver<RoutePolicy>, 'match' | 'dispatched'>,
     readonly routeCount: number,
+    /** Every policy each handler is judged by (one per set of methods its paths serve), first one first. */
+    private readonly handlerRoutes: ReadonlyMap<Function, readonly RoutePolicy[]> = new Map(),
+    /** Every method some route serves. */
+    private readonly methods: readonly string[] = [],
   ) {}
+
+  /** The policies of `handler` (undefined for a function that is no route handler). */
+  policiesOf(handler: Function): readonly RoutePolicy[] | undefined {
+    return this.handlerRoutes.get(handler);
+  }
 
   /** The policy of the route that would serve `requestMethod` on `path`; the global policy for unknown paths. */
   forPreflight(path: string, requestMethod: string): RoutePolicy {
@@ -55,17 +67,27 @@ export class CorsEngine {
   }
 
   /**
-   * The policy of every route at `path`, by method, and the global one for the rest: what a preflight's answer must
-   * keep to, since the browser caches it for the whole URL.
+   * The policy of every route at `path`, by method (as the platform's router resolves each), and the global one for
+   * the rest: what a preflight's answer must keep to, since the browser caches it for the whole URL.
    */
   preflightRoutes(path: string): PreflightRoutes<CorsPolicy> {
     const served: [string, CorsPolicy][] = [];
-    for (const [method, route] of this.table.servedAt(path)) served.push([method, route.policy]);
+    for (const method of this.methods) {
+      const match = this.table.match(path, method);
+      if (match?.methodMatched) served.push([method, match.value.policy]);
+    }
+    // Requests no Nest route serves may still reach middleware or a platform route (GraphQL, static files), judged
+    // by the global policy.
     return { served, fallback: this.global.policy };
   }
 
-  /** The policy of the route serving `method` on `path`; the global policy when no route serves it (a 404). */
-  forRequest(path: string, method: string): RoutePolicy {
+  /**
+   * The policy of the route serving `method` on `path`; the global policy when no route serves it (a 404).
+   * `request` is the platform's, for a platform that has already routed it (Fastify): its choice is final.
+   */
+  forRequest(path: string, method: string, request?: unknown): RoutePolicy {
+    const dispatched = request === undefined ? undefined : this.table.dispatched?.(request, method);
+    if (dispatched !== undefined) return dispatched ?? this.global;
     const match = this.table.match(path, method);
     return match !== undefined && match.methodMatched ? match.value : this.global;
   }
@@ -124,7 +146,7 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
     methodsByPath.set(keyOf(route.path), methods);
   }
 
-  const table = new CorsRouteTable<RoutePolicy>({
+  const table = input.resolver ?? new CorsRouteTable<RoutePolicy>({
     caseSensitive: input.caseSensitive,
     ignoreTrailingSlash: input.ignoreTrailingSlash,
     priority: input.priority,
@@ -147,9 +169,15 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
   };
 
   const getRoutes: NestRoute[] = [];
+  const handlerRoutes = new Map<Function, RoutePolicy[]>();
   for (const route of input.routes) {
     const routePolicy = policyFor(route);
     if (routePolicy) table.add(route.method, route.path, routePolicy);
+    if (routePolicy) {
+      const known = handlerRoutes.get(route.handler) ?? [];
+      if (!known.includes(routePolicy)) known.push(routePolicy);
+      handlerRoutes.set(route.handler, known);
+    }
     if (route.method === 'GET') getRoutes.push(route);
   }
   // After every explicit route, so that a @Head() handler keeps its own policy.
@@ -159,7 +187,10 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
   }
 
   if (problems.length > 0 || globalPolicy === undefined) throw new CorsConfigError(problems);
-  return new CorsEngine({ policy: globalPolicy, where: 'global policy' }, table, input.routes.length);
+  const methods = new Set(input.routes.map((route) => route.method));
+  if (methods.has('GET')) methods.add('HEAD');
+  methods.delete('OPTIONS');
+  return new CorsEngine({ policy: globalPolicy, where: 'global policy' }, table, input.routes.length, handlerRoutes, [...methods]);
 }
 
 /** Where a route's options were written, for the `polycors-policy` debug header. */

@@ -15,14 +15,15 @@ import type { CorsDecoratorOptions } from './cors-options.interface.js';
 export function Cors(options: CorsDecoratorOptions | false = {}): ClassDecorator & MethodDecorator {
   return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
     if (descriptor !== undefined && key !== undefined) {
-      const where = `${(target as { constructor: { name: string } }).constructor.name}.${String(key)}`;
+      const controller = (target as { constructor: Function }).constructor;
+      const where = `${controller.name}.${String(key)}`;
       Reflect.defineMetadata(CORS_METADATA, options, descriptor.value as object);
-      UseFilters(corsModuleCheckFor(where))(target, key, descriptor);
+      UseFilters(corsModuleCheckFor(where, controller))(target, key, descriptor);
       return descriptor;
     }
     const where = (target as { name: string }).name;
     Reflect.defineMetadata(CORS_METADATA, options, target);
-    UseFilters(corsModuleCheckFor(where))(target as Function);
+    UseFilters(corsModuleCheckFor(where, target as Function))(target as Function);
     return target;
   }) as ClassDecorator & MethodDecorator;
 }

@@ -26,6 +26,11 @@ import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.
 import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } from './cors-engine.js';
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
+import { createRouteResolver } from './route-resolver.js';
+import { type ConflictReporter, type ResponseConflict, guardContext, guardResponse, updateGuard } from './response-guard.js';
+import type { AppliedDecision, HandlerCheck } from './handler-check.js';
+import { isSameOrigin } from './same-origin.js';
+import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
 type Done = (error?: unknown) => void;
 /** Sends a preflight answer the platform's way (Express: the Node response; Fastify: the reply). */
@@ -49,7 +54,7 @@ export const ENABLE_CORS_MESSAGE =
   "multiple values\"). Remove app.enableCors()/`cors` and move its options into CorsModule.forRoot(...).";
 
 @Injectable()
-export class CorsService implements OnModuleInit, OnApplicationBootstrap {
+export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck, ConflictReporter<AppliedDecision> {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private engine: CorsEngine | undefined;
   private adapter: HttpAdapterLike | undefined;
@@ -58,6 +63,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
   private initialised = false;
   private attachError: Error | undefined;
   private readonly refusalLevel: CorsRefusalLogLevel;
+  private readonly conflictsLogged = new Set<string>();
 
   constructor(
     @Inject(CORS_MODULE_OPTIONS) private readonly options: CorsModuleOptions,
@@ -113,6 +119,8 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
       // Express runs the first registered route that matches (unless Nest sorts routes by specificity);
       // Fastify's router picks the most specific one.
       priority: this.platform === 'express' && this.config.getRouteResolutionStrategy?.() !== 'specificity' ? 'registration' : 'specificity',
+      // Routes are resolved by the platform's own router, so the policy is that of the handler it dispatches to.
+      resolver: adapter && this.platform ? createRouteResolver<RoutePolicy>(this.platform, adapter) : undefined,
       logger: nestLogger,
       problems: this.startupProblems,
     });
@@ -121,6 +129,23 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
   onApplicationBootstrap(): void {
     // `app.use(cors())` or enableCors() between the module init hooks and now.
     if (this.platform === 'express' && hasExpressCorsMiddleware(this.adapter)) throw new CorsConfigError([enableCorsProblem()]);
+    // `app.register(fastifyCors)` before app.init() is loaded by now; a later one is caught by the onReady hook.
+    if (this.platform === 'fastify' && hasFastifyCors(this.adapter?.getInstance?.())) throw new CorsConfigError([fastifyCorsProblem()]);
+  }
+
+  /** Startup checks that need every Fastify plugin loaded: they run when Fastify is ready (listen, ready, inject). */
+  private checkFastifyWhenReady(instance: any): void {
+    const logger = this.logger;
+    try {
+      instance?.addHook?.('onReady', function (this: unknown, done: Done) {
+        if (hasFastifyCors(this as object)) return done(new CorsConfigError([fastifyCorsProblem()]));
+        const before = fastifyHooksBeforeNest(this as object);
+        if (before.length > 0) logger.warn(hooksBeforeNestMessage(before));
+        done();
+      });
+    } catch {
+      // Already started: nothing more can be registered, and onApplicationBootstrap has checked.
+    }
   }
 
   private attach(adapter: HttpAdapterLike | undefined): void {
@@ -146,20 +171,25 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
     const chained = (req: unknown, res: unknown, done: Done) => (next ? next.call(adapter, req, res, done) : done());
     const hook = this.platform === 'express'
       ? (req: IncomingMessage, res: ServerResponse, done: Done) =>
-          this.handle(req, res, undefined, (error) => (error ? done(error) : chained(req, res, done)))
+          this.handle(req, res, undefined, undefined, (error) => (error ? done(error) : chained(req, res, done)))
       : (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) =>
-          this.handle(request.raw, reply.raw, reply, (error) => (error ? done(error) : chained(request, reply, done)));
+          this.handle(request.raw, reply.raw, reply, request, (error) => (error ? done(error) : chained(request, reply, done)));
     setHook(hook);
     adapter.setOnRequestHook = (later: Function) => {
       next = later;
     };
+    // A pre-built Express app may already have middleware (auth): polycors goes before it. Fastify cannot reorder
+    // hooks, so those are named at startup instead (other-cors-layers.ts).
+    if (this.platform === 'express') runNestRequestHookFirst(adapter.getInstance?.());
+    else this.checkFastifyWhenReady(adapter.getInstance?.());
   }
 
   /**
    * Decides one request. Allowed preflights are answered here; everything else continues with CORS headers set.
-   * `reply` is Fastify's (preflights are answered through it), undefined on Express.
+   * `reply` and `routed` are Fastify's (preflights are answered through the reply; the request was already routed),
+   * undefined on Express.
    */
-  private handle(req: IncomingMessage, res: ServerResponse, reply: FastifyReplyLike | undefined, next: Done): void {
+  private handle(req: IncomingMessage, res: ServerResponse, reply: FastifyReplyLike | undefined, routed: unknown, next: Done): void {
     const engine = this.engine;
     if (engine === undefined) return next();
     const headers = req.headers;
@@ -183,7 +213,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
         requestPrivateNetwork: headerValue(headers['access-control-request-private-network']),
       };
     } else {
-      route = engine.forRequest(path, method);
+      route = engine.forRequest(path, method, routed);
       request = { method, origin };
     }
     let decision: CorsDecision | Promise<CorsDecision>;
@@ -201,18 +231,71 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap {
 
   private apply(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, res: ServerResponse, reply: FastifyReplyLike | undefined, next: Done): void {
     if (decision.vary.length > 0) res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
-    if (!decision.allowed && decision.reason) this.logRefusal(decision, route, request, path);
+    if (!decision.allowed && decision.reason) this.logRefusal(decision, route, request, path, res.req);
     if (decision.kind === 'preflight' && !decision.continue) {
       const status = decision.status ?? 204;
       return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
     }
     for (const [name, value] of decision.headers) res.setHeader(name, value);
+    // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'. The
+    // record is also what the guard checks once Nest has picked the handler (handler-check.ts).
+    guardResponse<AppliedDecision>(res, decision.vary, decision.headers, { route, request, decision }, this);
     next();
   }
 
-  private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string): void {
-    const level = this.refusalLevel;
-    if (level === false) return;
+  /** response-guard.ts: the application set a header polycors owns. */
+  responseConflict(applied: AppliedDecision, conflict: ResponseConflict): void {
+    this.logConflict(applied.route, conflict);
+  }
+
+  /** handler-check.ts: decides again with the policy of the handler Nest dispatched to, when another one was applied. */
+  checkDispatched(handler: Function, req: unknown, res: unknown): void | Promise<void> {
+    const rawRes = ((res as { raw?: ServerResponse })?.raw ?? res) as ServerResponse;
+    const rawReq = ((req as { raw?: IncomingMessage })?.raw ?? req) as IncomingMessage;
+    const applied = guardContext<AppliedDecision>(rawRes);
+    if (applied === undefined || applied.decision.kind !== 'actual') return;
+    const own = this.engine?.policiesOf(handler);
+    if (own === undefined || own.includes(applied.route)) return;
+    const route = own[0];
+    let decision: CorsDecision | Promise<CorsDecision>;
+    try {
+      decision = route.policy.evaluate(applied.request, rawReq);
+    } catch {
+      decision = { ...applied.decision, allowed: false, headers: [] };
+    }
+    const replace = (settled: CorsDecision) => {
+      if (rawRes.headersSent) return;
+      for (const [name] of applied.decision.headers) rawRes.removeHeader(name);
+      for (const [name, value] of settled.headers) rawRes.setHeader(name, value);
+      if (settled.vary.length > 0) rawRes.setHeader('Vary', appendVary(rawRes.getHeader('Vary'), settled.vary));
+      updateGuard<AppliedDecision>(rawRes, settled.vary, settled.headers, { route, request: applied.request, decision: settled });
+      if (!settled.allowed && settled.reason) this.logRefusal(settled, route, applied.request, (rawReq.url ?? '/').split('?')[0], rawReq);
+    };
+    if (!isPromise(decision)) return replace(decision);
+    // A failing origin function refuses (core logs why), as it would before routing.
+    return decision.then(replace, () => replace({ ...applied.decision, allowed: false, headers: [] }));
+  }
+
+  /** Once per route and header: the application set a header polycors owns, and polycors kept its own value. */
+  private logConflict(route: RoutePolicy, conflict: ResponseConflict): void {
+    const key = `${route.where}\u0000${conflict.header}`;
+    if (this.conflictsLogged.has(key)) return;
+    this.conflictsLogged.add(key);
+    const appValue = conflict.appValue === undefined ? 'removed it' : `set it to '${conflict.appValue.slice(0, 200)}'`;
+    const kept = conflict.keptValue === undefined ? 'sent none (this response gets no such header)' : `kept '${conflict.keptValue}'`;
+    this.logger.warn(
+      `${route.where}: the application ${appValue} (${conflict.header}); polycors ${kept}, as its policy decided. ` +
+        'A response carries one Access-Control-Allow-Origin, polycors\'; configure CORS with CorsModule and @Cors(), not in handlers.',
+    );
+  }
+
+  private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, req: IncomingMessage | undefined): void {
+    if (this.refusalLevel === false) return;
+    // Not refusals worth a warning: an actual request to a route with CORS off (mostly the app's own pages), and a
+    // same-origin request (its response needs no CORS headers). Still there at debug level. A preflight is a
+    // cross-origin page about to fail, so it is logged as configured.
+    const quiet = decision.kind === 'actual' && (decision.reason?.code === 'cors-disabled' || isSameOrigin(request.origin, req));
+    const level = quiet ? 'debug' : this.refusalLevel;
     const asked = decision.kind === 'preflight' ? ` for ${request.requestMethod}` : '';
     const shownPath = path.length > 200 ? `${path.slice(0, 200)}...` : path;
     const reason = decision.reason!;

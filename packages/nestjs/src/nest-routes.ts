@@ -21,7 +21,7 @@ export interface NestRoute {
 }
 
 /** What `@All()` serves, for CORS purposes (preflights can only ask for these and any custom method). */
-const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+export const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 function addLeadingSlash(path: unknown): string {
   if (typeof path !== 'string' || path === '') return '';

@@ -106,9 +106,29 @@ describe.each(PLATFORMS)('startup errors on %s', (platform) => {
 });
 
 describe('@Cors() without CorsModule under @nestjs/testing', () => {
-  it('fails when the testing module compiles', async () => {
-    const error = await failure(() => Test.createTestingModule({ controllers: [FormController] }).compile());
+  it('fails when the testing module imports an application module without CorsModule', async () => {
+    const error = await failure(() => Test.createTestingModule({ imports: [WithoutCorsModule] }).compile());
     expect(error.message).toMatch(/@Cors\(\) is used on FormController\.update, but CorsModule is not imported/);
+  });
+
+  it('compiles a controller unit test (the controller declared straight in the testing module), as nest g controller writes it', async () => {
+    const moduleRef = await Test.createTestingModule({ controllers: [FormController] }).compile();
+    expect(moduleRef.get(FormController).update()).toEqual({});
+    await moduleRef.close();
+  });
+
+  it.each(PLATFORMS)('serves a controller unit test over real HTTP on %s, without CORS headers (there is no CorsModule)', async (platform) => {
+    const moduleRef = await Test.createTestingModule({ controllers: [FormController] }).compile();
+    const app = moduleRef.createNestApplication(adapterFor(platform), { logger: false });
+    await app.listen(0, '127.0.0.1');
+    try {
+      const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/form`;
+      const response = await fetch(url, { method: 'PATCH', headers: { origin: APP } });
+      expect(response.status).toBe(200);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await app.close();
+    }
   });
 
   it('compiles when CorsModule is imported', async () => {

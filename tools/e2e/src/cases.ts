@@ -367,6 +367,42 @@ export const CASES: readonly E2ECase[] = Object.freeze([
       await expectServerSaw(context, ['OPTIONS']);
     },
   },
+  // Chromium sends `/%69nternal` as written. Routers that decode paths (find-my-way: Fastify, Nest on Fastify) run
+  // GET /internal for it, routers that do not answer 404: either way the policy must be that of what answers.
+  {
+    id: 'encoded-path-cors-disabled-simple',
+    title: 'blocks a simple GET to the CORS-off route through a percent-encoded path (/%69nternal) wherever the router serves it there',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/%69nternal');
+      const served = (await fetch(context.url('/%69nternal', 'probe'))).status === 200;
+      const result = await context.session.fetch('page', { url });
+      if (served) await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'actual' });
+      else expect(allowed(result).status).toBe(404);
+      await expectServerSaw(context, ['GET']);
+    },
+  },
+  {
+    id: 'encoded-path-cors-disabled-preflight',
+    title: 'refuses the preflight to the CORS-off route through a percent-encoded path (/%69nternal) wherever the router serves it there',
+    polarity: 'negative',
+    async run(context) {
+      const url = context.url('/%69nternal');
+      const served = (await fetch(context.url('/%69nternal', 'probe'))).status === 200;
+      const result = await context.session.fetch('page', { url, headers: { 'x-app-version': '1.4.2' } });
+      if (served) {
+        await expectBlocked(context, 'page', result, url, { code: 'missing-allow-origin-header', at: 'preflight' });
+        await expectServerSaw(context, ['OPTIONS']);
+      } else if (result.outcome === 'allowed') {
+        // No route there: the global policy may answer (the page reads a 404, never the route's body)...
+        expect(result.status).toBe(404);
+        await expectServerSaw(context, ['OPTIONS', 'GET']);
+      } else {
+        // ...or an adapter that reads the path as the decoded one judges it by the CORS-off route: refused too.
+        await expectServerSaw(context, ['OPTIONS']);
+      }
+    },
+  },
   {
     id: 'misconfigured-credentialed',
     title: 'blocks a credentialed GET to the route built with strict: false from origin * with credentials',
