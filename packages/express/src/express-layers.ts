@@ -91,10 +91,17 @@ export function routeHandles(route: RouteLike, method: string): boolean {
   return Boolean(methods[name] || (name === 'head' && methods.get));
 }
 
-/** The methods a route serves, upper case, HEAD included for GET; undefined for `route.all()`. */
+/**
+ * More methods than this on one route means `app.all()`, which registers every method Node knows (CONNECT and
+ * TRACE included): the route then uses the core default methods, as `route.all()` does.
+ */
+const ALL_METHODS_THRESHOLD = 16;
+
+/** The methods a route serves, upper case, HEAD included for GET; undefined for `app.all()` and `route.all()`. */
 export function routeMethods(route: RouteLike): string[] | undefined {
   if (route.methods._all) return undefined;
   const methods = Object.keys(route.methods).filter((name) => route.methods[name]).map((name) => name.toUpperCase());
+  if (methods.length > ALL_METHODS_THRESHOLD) return undefined;
   if (methods.includes('GET') && !methods.includes('HEAD')) methods.push('HEAD');
   return methods;
 }

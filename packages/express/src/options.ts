@@ -3,7 +3,7 @@
  * already write (`origin` strings, RegExps, arrays, `(origin, callback)` functions; `maxAge` as a string), plus
  * `router` for preflight resolution. Request types are Node's, so the types fit Express 4 and Express 5 alike.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { CorsOptions, CorsRefusal } from '@polycors/core';
 
 /** What an origin function may answer: `true`/the origin to allow; `'*'` (any origin, never with credentials); `false`, `null`, `undefined`, `''` refuse. A RegExp or an array answer (as `cors` accepts) must match the whole origin. */
@@ -52,7 +52,6 @@ export interface ExpressAppLike {
 
 export interface ExpressRouterLike {
   readonly stack: readonly unknown[];
-  handle(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
 }
 
 export interface ExpressCorsOptions extends ExpressCorsPolicyOptions {

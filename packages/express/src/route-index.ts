@@ -50,7 +50,7 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
       if (isPolycors(layer.handle)) polycorsLayers.push(`${displayMethods(methods)} ${path}`);
     }
     for (const method of methods ?? [ALL]) {
-      const markers = (method === ALL ? route.stack.map((layer) => layer.handle) : handlersFor(route, method)).filter(isCorsRouteMarker);
+      const markers = [...new Set((method === ALL ? route.stack.map((layer) => layer.handle) : handlersFor(route, method)).filter(isCorsRouteMarker))];
       if (markers.length > 0) hasMarkers = true;
       const key = markers.length === 0 ? '' : markers.map((marker) => markerId(marker)).join(',');
       if (!byMarkers.has(key)) {
