@@ -18,9 +18,12 @@ function methodsOf(value: string | undefined): string[] {
 describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
   const isExpress5 = name === 'Express 5';
 
-  it('never advertises a sibling route the origin may not use: GET global, PATCH admin-only, DELETE without CORS', async () => {
+  it.each([
+    ['the methods each route serves', undefined],
+    ['methods listed globally', ['GET', 'PATCH', 'DELETE']],
+  ])('never advertises a sibling route the origin may not use: GET global, PATCH admin-only, DELETE without CORS (%s)', async (_case, methods) => {
     const app = express();
-    app.use(cors({ origin: APP, maxAge: 600, logger: false }));
+    app.use(cors({ origin: APP, maxAge: 600, methods, logger: false }));
     app.get('/form', ok);
     app.patch('/form', corsRoute({ origin: ADMIN, inherit: false }), ok);
     app.delete('/form', corsRoute(false), ok);
@@ -194,6 +197,32 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     lenient.use(fifth);
     expect(() => fifth.build(lenient)).not.toThrow();
     expect(logger.warnings.some((message) => message.includes("cors package's middleware"))).toBe(true);
+  });
+
+  it('fails closed for a corsRoute() that cors() cannot see (inside a sub-app): no CORS headers, one warning', async () => {
+    const logger = recordingLogger();
+    const sub = express();
+    sub.put('/x', corsRoute({ origin: ADMIN, inherit: false }), ok);
+    const app = express();
+    app.use(cors({ origin: APP, logger }));
+    app.use('/sub', sub);
+    const server = await start(app);
+    for (let i = 0; i < 2; i++) {
+      const reply = await send(server, '/sub/x', 'PUT', { origin: APP });
+      expect(reply.body).toBe('ok');
+      expect(corsHeaders(reply)).toEqual({});
+    }
+    expect(logger.warnings.filter((message) => message.includes('is not in the routes cors() reads'))).toHaveLength(1);
+  });
+
+  it('a corsRoute() without any cors() middleware warns once', async () => {
+    const logger = recordingLogger();
+    const app = express();
+    app.put('/x', corsRoute({ origin: ADMIN, logger }), ok);
+    const server = await start(app);
+    await send(server, '/x', 'PUT', { origin: ADMIN });
+    await send(server, '/x', 'PUT', { origin: ADMIN });
+    expect(logger.warnings).toEqual([expect.stringContaining('no @polycors/express cors() middleware ran before this route')]);
   });
 
   it('takes the routes from `router` when given (here a router mounted at /)', async () => {
