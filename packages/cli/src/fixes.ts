@@ -129,13 +129,14 @@ export function fixFor(error: BrowserCorsError | undefined, input: FixInput): Fi
   const options = literal(w);
   const { origin: _origin, ...routeLevel } = w;
   const controller = Object.keys(routeLevel).length > 0 ? `\n// or on one controller, on top of the global policy: @Cors(${literal(routeLevel)})` : '';
+  const route = Object.keys(routeLevel).length > 0 ? `\n// or on one route, on top of the global policy: app.patch('/path', corsRoute(${literal(routeLevel)}), handler)` : '';
   return {
     summary: summary(error, input),
     polycors: `createCorsPolicy(${options})`,
     nestjs: `CorsModule.forRoot(${options})  // @polycors/nestjs, in AppModule imports${controller}`,
     fastify: `await app.register(polycors, ${options})  // import { polycors } from '@polycors/fastify'`,
     koa: `app.use(cors(${options}))  // import { cors } from '@polycors/koa'`,
-    express: `app.use(cors(${options}))  // import cors from 'cors'; before any auth middleware`,
+    express: `app.use(cors(${options}))  // import { cors } from '@polycors/express'; before any auth middleware${route}`,
     nginx: nginx(w),
   };
 }

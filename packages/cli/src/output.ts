@@ -98,7 +98,7 @@ export function formatDoctor(report: DoctorReport, s: Style, read: string[]): st
       ['NestJS', f.nestjs],
       ['Fastify', f.fastify],
       ['Koa', f.koa],
-      ['Express (cors)', f.express],
+      ['Express', f.express],
       ['nginx', f.nginx],
     ];
     for (const [label, text] of entries) {
