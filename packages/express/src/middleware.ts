@@ -112,7 +112,10 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     let entry = globalEntry;
     let served: [string, CompiledEntry['policy']][] | undefined;
     if (index && (preflight || index.hasMarkers)) {
-      const path = parseurl.original(req as never)?.pathname ?? '/';
+      // The path as the walked router sees it: the whole URL for an app, the part below the mount for a sub-app
+      // (app.use('/v1', subApp), with cors() in the sub-app's own stack).
+      const isSubApp = !explicit && (req as { app?: { parent?: unknown } }).app?.parent !== undefined;
+      const path = (isSubApp ? parseurl(req as never) : parseurl.original(req as never))?.pathname ?? '/';
       const resolution = resolve(index, path, preflight ? (request.requestMethod as string) : request.method, preflight);
       entry = resolution.entry ?? globalEntry;
       served = resolution.served;

@@ -55,7 +55,7 @@ describe.each(EXPRESS_MAJORS)('%s: cors() for the whole app', (_name, express) =
     const { application } = app();
     application.get('/private', (_req: Request, res: Response) => void res.status(401).json({ error: 'sign in' }));
     application.get('/boom', () => {
-      throw Object.assign(new Error('boom'), { headers: { 'Access-Control-Allow-Origin': '*' } });
+      throw Object.assign(new Error('boom'), { status: 500, headers: { 'Access-Control-Allow-Origin': '*', Vary: 'Accept' } });
     });
     const server = await start(application);
     for (const [path, status] of [['/private', 401], ['/nowhere', 404], ['/boom', 500]] as const) {
@@ -64,6 +64,9 @@ describe.each(EXPRESS_MAJORS)('%s: cors() for the whole app', (_name, express) =
       expect(reply.header('access-control-allow-origin')).toBe(APP);
       expect(varyTokens(reply)).toContain('origin');
     }
+    // finalhandler applies err.headers (for a 4xx/5xx err.status) through res.setHeader: the guard keeps polycors' answer.
+    const boom = await send(server, '/boom', 'GET', { origin: APP });
+    expect(varyTokens(boom)).toEqual(['accept', 'origin']);
   });
 
   it('keeps CORS headers through a custom error handler that sets its own headers', async () => {

@@ -215,6 +215,19 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     expect(logger.warnings.filter((message) => message.includes('is not in the routes cors() reads'))).toHaveLength(1);
   });
 
+  it('a sub-app with its own cors(), mounted before the parent one, resolves its own routes', async () => {
+    const sub = express();
+    sub.use(cors({ origin: APP, logger: false }));
+    sub.put('/x', corsRoute({ origin: ADMIN, inherit: false }), ok);
+    const app = express();
+    app.use('/v1', sub);
+    app.use(cors({ origin: APP, logger: false }));
+    const server = await start(app);
+    expect((await preflight(server, '/v1/x', ADMIN, 'PUT')).status).toBe(204);
+    expect((await preflight(server, '/v1/x', APP, 'PUT')).status).toBe(403);
+    expect((await send(server, '/v1/x', 'PUT', { origin: ADMIN })).header('access-control-allow-origin')).toBe(ADMIN);
+  });
+
   it('a corsRoute() without any cors() middleware warns once', async () => {
     const logger = recordingLogger();
     const app = express();
