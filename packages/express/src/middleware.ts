@@ -111,6 +111,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     const index = built?.index;
     let entry = globalEntry;
     let served: [string, CompiledEntry['policy']][] | undefined;
+    let fallback = globalEntry;
     if (index && (preflight || index.hasMarkers)) {
       // The path as the walked router sees it: the whole URL for an app, the part below the mount for a sub-app
       // (app.use('/v1', subApp), with cors() in the sub-app's own stack).
@@ -119,8 +120,9 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       const resolution = resolve(index, path, preflight ? (request.requestMethod as string) : request.method, preflight);
       entry = resolution.entry ?? globalEntry;
       served = resolution.served;
+      fallback = resolution.fallback ?? globalEntry;
     }
-    const evaluated = entry.policy.evaluate(request, req, preflight ? { served: served ?? [], fallback: globalEntry.policy } : undefined);
+    const evaluated = entry.policy.evaluate(request, req, preflight ? { served: served ?? [], fallback: fallback.policy } : undefined);
     const finish = (decision: CorsDecision) => {
       writeDecision(res, request, decision);
       if (decision.kind === 'preflight' && !decision.continue) {

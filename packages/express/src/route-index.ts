@@ -13,6 +13,9 @@ import { type LayerOptions, translateOptions } from './translate.js';
 /** Tags the @polycors/express middleware, so two of them in one app are found. */
 export const POLYCORS_MIDDLEWARE = Symbol.for('polycors.express.middleware');
 const MAX_METHOD_LENGTH = 64;
+/** Distinct method sets compiled for paths; beyond it a path without the asked method uses the global policy. */
+const MAX_SHARED_ENTRIES = 256;
+const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const ALL = '*';
 
 export interface RouteIndex {
@@ -22,6 +25,8 @@ export interface RouteIndex {
   readonly hasMarkers: boolean;
   /** Every stack read, with its length then: a different length means routes were added since. */
   readonly stacks: readonly (readonly [stack: readonly unknown[], length: number])[];
+  /** The global policy with the methods served at a path (for methods no route there serves), compiled once per set. */
+  pathEntry(methods: readonly string[]): CompiledEntry | undefined;
 }
 
 export interface BuildInput {
@@ -99,7 +104,13 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
       problem: { path: 'app', code: 'enable-cors-duplicate', message: `@polycors/express cors() is used ${polycorsLayers.length} times in this app (${polycorsLayers.join('; ')}): use it once, and give routes their own policies with corsRoute()` },
     });
   }
-  return { roots: input.roots, entries, hasMarkers, stacks };
+  const pathEntry = (methods: readonly string[]) => {
+    const sorted = [...methods].sort();
+    if (shared.size >= MAX_SHARED_ENTRIES && !shared.has(sorted.join(','))) return undefined;
+    // Built from the already validated global options: a problem here can only come from the method list.
+    return sharedEntry(sorted, { ...input, problems: [] }, shared);
+  };
+  return { roots: input.roots, entries, hasMarkers, stacks, pathEntry };
 }
 
 let nextMarkerId = 0;
@@ -115,7 +126,7 @@ function sharedEntry(methods: readonly string[] | undefined, input: BuildInput, 
   const key = methods?.join(',') ?? ALL;
   if (shared.has(key)) return shared.get(key);
   const where = methods ? `routes serving ${displayMethods(methods)}` : 'app.all() routes';
-  const entry = compileEntry(input.global, input.global, { where, defaultMethods: methods, markers: new Set(), problems: input.problems, warnings: input.warnings });
+  const entry = compileEntry(input.global, input.global, { where, defaultMethods: allowable(methods), markers: new Set(), problems: input.problems, warnings: input.warnings });
   shared.set(key, entry);
   return entry;
 }
@@ -133,7 +144,12 @@ function routeEntry(markers: CorsRouteMarker[], where: string, methods: readonly
     for (const problem of problems) input.problems.push({ where, problem });
   }
   const merged = mergeCorsOptions(input.global as never, ...(layers as never[])) as LayerOptions | false;
-  return compileEntry(merged, input.global, { where, defaultMethods: methods, markers: new Set(markers), problems: input.problems, warnings: input.warnings });
+  return compileEntry(merged, input.global, { where, defaultMethods: allowable(methods), markers: new Set(markers), problems: input.problems, warnings: input.warnings });
+}
+
+/** A route's methods as CORS defaults: CONNECT, TRACE and TRACK (app.connect(), app.trace()) never are. */
+function allowable(methods: readonly string[] | undefined): readonly string[] | undefined {
+  return methods?.filter((method) => !FORBIDDEN_METHODS.has(method));
 }
 
 export function isCurrent(index: RouteIndex, roots: readonly (RouterLike | undefined)[]): boolean {
@@ -146,6 +162,8 @@ export function isCurrent(index: RouteIndex, roots: readonly (RouterLike | undef
 /** What a request resolves to: the route Express would run for (path, method), and the methods served at the path. */
 export interface Resolution {
   entry?: CompiledEntry;
+  /** Preflights: the policy for methods no route at this path serves (undefined: no route at the path). */
+  fallback?: CompiledEntry;
   /** Only when asked for (preflights): every method a route serves at this path, with the policy judging it. */
   served?: [method: string, policy: CorsPolicy][];
 }
@@ -188,6 +206,12 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
     return false;
   };
   for (const root of index.roots) if (root && walk(root, path)) break;
+  // As in every polycors adapter: a path's routes allow the methods they serve, so a preflight for another method
+  // at a path that has routes is judged by the global policy with the path's methods (and refused when unlisted).
+  if (collect && servedMethods.size > 0) {
+    result.fallback = index.pathEntry([...servedMethods]);
+    result.entry ??= result.fallback;
+  }
   return result;
 }
 

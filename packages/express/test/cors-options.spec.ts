@@ -24,6 +24,7 @@ describe.each(EXPRESS_MAJORS)('%s: cors package options', (_name, express) => {
     const app = express();
     app.use(typeof options === 'function' ? cors(options) : cors({ logger: false, ...options }));
     app.options('/continued', (_req: Request, res: Response) => void res.status(200).send('continued'));
+    app.put('/continued', (_req: Request, res: Response) => void res.send('put'));
     app.use((_req: Request, res: Response) => void res.send('ok'));
     return start(app);
   }

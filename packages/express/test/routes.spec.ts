@@ -42,12 +42,31 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     expect(patchFromAdmin.header('access-control-allow-origin')).toBe(ADMIN);
     expect(methodsOf(patchFromAdmin.header('access-control-allow-methods'))).toEqual(['PATCH']);
     expect((await preflight(server, '/form', APP, 'DELETE')).status).toBe(403);
+    // A method no route at the path serves (PUT) is refused there, as in every adapter.
+    expect((await preflight(server, '/form', APP, 'PUT')).status).toBe(403);
 
     // Actual requests: each route's own policy.
     expect((await send(server, '/form', 'GET', { origin: APP })).header('access-control-allow-origin')).toBe(APP);
     expect((await send(server, '/form', 'PATCH', { origin: APP })).header('access-control-allow-origin')).toBeUndefined();
     expect((await send(server, '/form', 'PATCH', { origin: ADMIN })).header('access-control-allow-origin')).toBe(ADMIN);
     expect(corsHeaders(await send(server, '/form', 'DELETE', { origin: APP }))).toEqual({});
+  });
+
+  it('judges a method no route at the path serves by the global policy with the methods served there; a path without routes by the global one', async () => {
+    const app = express();
+    app.use(cors({ origin: APP, logger: false, debug: true }));
+    app.get('/form', ok);
+    app.post('/form', ok);
+    const server = await start(app);
+    const refused = await preflight(server, '/form', APP, 'DELETE');
+    expect(refused.status).toBe(403);
+    expect(refused.header('polycors-reason')).toBe('method-not-allowed');
+    expect((await preflight(server, '/form', APP, 'POST', 'content-type')).status).toBe(204);
+    expect((await preflight(server, '/elsewhere', APP, 'DELETE')).status).toBe(204);
+    const listed = express();
+    listed.use(cors({ origin: APP, methods: ['GET', 'POST', 'DELETE'], logger: false }));
+    listed.get('/form', ok);
+    expect((await preflight(await start(listed), '/form', APP, 'DELETE')).status).toBe(204);
   });
 
   it('answers Max-Age: 0 where a cached answer would grant a sibling route a header it refuses', async () => {
