@@ -29,13 +29,13 @@ export interface ExpressCorsMiddleware {
 }
 
 interface Built {
-  index?: RouteIndex;
+  index: RouteIndex;
   error?: unknown;
   roots: readonly (RouterLike | undefined)[];
 }
 
 interface RequestState {
-  built: Built;
+  built?: Built;
   entry: CompiledEntry;
 }
 
@@ -68,11 +68,12 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     logger?.warn(message);
   };
 
+  /** Reads the routes; a configuration error is kept with the index, so that changed routes are read again. */
   function buildFor(roots: readonly (RouterLike | undefined)[]): Built {
     const problems: Problem[] = [];
     const index = buildRouteIndex({ roots, global, problems, warnings });
     if (problems.length > 0) {
-      if (global.strict !== false || problems.some(({ fromCore }) => fromCore)) throw configError(dedupe(problems));
+      if (global.strict !== false || problems.some(({ fromCore }) => fromCore)) return { index, roots, error: configError(dedupe(problems)) };
       for (const { where, problem } of dedupe(problems)) logger?.warn(`polycors: ${where}: ${problem.path}: ${problem.message} [${problem.code}]`);
     }
     return { index, roots };
@@ -85,13 +86,8 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     const key = (explicit ?? sources[0]) as object;
     const roots = sources.map(rootRouter);
     const known = builds.get(key);
-    if (known && (known.index ? isCurrent(known.index, roots) : sameRoots(known.roots, roots))) return known;
-    let built: Built;
-    try {
-      built = buildFor(roots);
-    } catch (error) {
-      built = { error, roots };
-    }
+    if (known?.index && isCurrent(known.index, roots)) return known;
+    const built = buildFor(roots);
     builds.set(key, built);
     return built;
   }
@@ -127,11 +123,12 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       writeDecision(res, request, decision);
       if (decision.kind === 'preflight' && !decision.continue) {
         res.statusCode = decision.status as number;
-        res.setHeader('Content-Length', '0');
+        // No body; a 204 carries no Content-Length at all (RFC 9110 §8.6).
+        if (res.statusCode !== 204) res.setHeader('Content-Length', '0');
         res.end();
         return;
       }
-      (req as unknown as Record<symbol, RequestState>)[STATE] = { built: built ?? { roots: [] }, entry };
+      (req as unknown as Record<symbol, RequestState>)[STATE] = { built, entry };
       (req as unknown as Record<symbol, AppliedPolicy>)[APPLIED] = applied;
       if (request.origin !== undefined || decision.vary.length > 0) {
         guardResponse(res, { cors: request.origin !== undefined, vary: decision.vary, onConflict: (name, value) => conflict(req, res, name, value) });
@@ -157,7 +154,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     confirm(req, res, marker, done) {
       const state = (req as unknown as Record<symbol, RequestState | undefined>)[STATE];
       const route = (req as { route?: RouteLike }).route;
-      const byMethod = route && state?.built.index?.entries.get(route);
+      const byMethod = route && state?.built?.index.entries.get(route);
       const method = (req.method ?? 'GET').toUpperCase();
       const expected = byMethod ? (byMethod.get(method) ?? byMethod.get('*') ?? byMethod.get('GET')) : undefined;
       if (!state || (expected && expected === state.entry)) return done();
@@ -203,8 +200,9 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
   middleware.build = function build(routes) {
     const sources = routes === undefined ? explicit : Array.isArray(routes) ? (routes as readonly ExpressRoutesSource[]) : [routes as ExpressRoutesSource];
     if (!sources) throw new TypeError("polycors: build() needs the app: corsMiddleware.build(app), or cors({ ..., router: app })");
-    const roots = sources.map(rootRouter);
-    builds.set((explicit ?? sources[0]) as object, buildFor(roots));
+    const built = buildFor(sources.map(rootRouter));
+    builds.set((explicit ?? sources[0]) as object, built);
+    if (built.error) throw built.error;
     return this;
   };
   Object.defineProperty(middleware, POLYCORS_MIDDLEWARE, { value: true });
@@ -223,10 +221,6 @@ function compileGlobal(global: LayerOptions, translationProblems: CorsConfigProb
 
 function clearCorsHeaders(res: ServerResponse): void {
   for (const name of res.getHeaderNames()) if (name.startsWith('access-control-')) res.removeHeader(name);
-}
-
-function sameRoots(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((root, i) => root === b[i]);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
