@@ -131,7 +131,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       (req as unknown as Record<symbol, RequestState>)[STATE] = { built, entry };
       (req as unknown as Record<symbol, AppliedPolicy>)[APPLIED] = applied;
       if (request.origin !== undefined || decision.vary.length > 0) {
-        guardResponse(res, { cors: request.origin !== undefined, vary: decision.vary, onConflict: (name, value) => conflict(req, res, name, value) });
+        guardResponse(req, res, request.origin !== undefined, decision.vary, conflict);
       }
       next();
     };

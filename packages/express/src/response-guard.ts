@@ -6,7 +6,7 @@
  * shadowed on the one response object, with functions shared by all responses.
  */
 import { appendVary } from '@polycors/core';
-import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 
 const STATE = Symbol('polycors.express.guard');
 
@@ -18,16 +18,24 @@ export interface GuardState {
   setHeader: ServerResponse['setHeader'];
   appendHeader?: ServerResponse['appendHeader'];
   writeHead: ServerResponse['writeHead'];
-  onConflict(name: string, value: unknown): void;
+  req: IncomingMessage;
+  /** Called for each Access-Control-* header the app tried to set (shared by all responses: no closure per request). */
+  onConflict: ConflictReporter;
 }
+
+export type ConflictReporter = (req: IncomingMessage, res: ServerResponse, name: string, value: unknown) => void;
 
 type Guarded = ServerResponse & { [STATE]?: GuardState };
 
-export function guardResponse(res: ServerResponse, state: Omit<GuardState, 'setHeader' | 'appendHeader' | 'writeHead'>): GuardState {
+export function guardResponse(req: IncomingMessage, res: ServerResponse, cors: boolean, vary: readonly string[], onConflict: ConflictReporter): GuardState {
   const guarded = res as Guarded;
   const existing = guarded[STATE];
-  if (existing) return Object.assign(existing, state);
-  const full: GuardState = { ...state, setHeader: res.setHeader, appendHeader: res.appendHeader, writeHead: res.writeHead };
+  if (existing) {
+    existing.cors = cors;
+    existing.vary = vary;
+    return existing;
+  }
+  const full: GuardState = { cors, vary, setHeader: res.setHeader, appendHeader: res.appendHeader, writeHead: res.writeHead, req, onConflict };
   guarded[STATE] = full;
   res.setHeader = guardedSetHeader as ServerResponse['setHeader'];
   if (typeof res.appendHeader === 'function') res.appendHeader = guardedAppendHeader as ServerResponse['appendHeader'];
@@ -41,10 +49,10 @@ export function guardOf(res: ServerResponse): GuardState | undefined {
 }
 
 /** undefined: drop the header; otherwise the value to write. */
-function filter(state: GuardState, name: string, value: OutgoingHttpHeader | readonly string[]): OutgoingHttpHeader | readonly string[] | undefined {
+function filter(state: GuardState, res: ServerResponse, name: string, value: OutgoingHttpHeader | readonly string[]): OutgoingHttpHeader | readonly string[] | undefined {
   const lower = name.toLowerCase();
   if (state.cors && lower.startsWith('access-control-')) {
-    state.onConflict(name, value);
+    state.onConflict(state.req, res, name, value);
     return undefined;
   }
   if (lower === 'vary' && state.vary.length > 0) return appendVary(Array.isArray(value) ? value.join(', ') : String(value), state.vary);
@@ -53,7 +61,7 @@ function filter(state: GuardState, name: string, value: OutgoingHttpHeader | rea
 
 function guardedSetHeader(this: Guarded, name: string, value: OutgoingHttpHeader | readonly string[]) {
   const state = this[STATE] as GuardState;
-  const kept = filter(state, name, value);
+  const kept = filter(state, this, name, value);
   return kept === undefined ? this : state.setHeader.call(this, name, kept);
 }
 
@@ -64,7 +72,7 @@ function guardedAppendHeader(this: Guarded, name: string, value: string | readon
     const current = this.getHeader('vary');
     return state.setHeader.call(this, name, appendVary(appendVary(current === undefined ? undefined : String(current), [].concat(value as never)), state.vary));
   }
-  const kept = filter(state, name, value);
+  const kept = filter(state, this, name, value);
   return kept === undefined ? this : (state.appendHeader as NonNullable<GuardState['appendHeader']>).call(this, name, kept as string);
 }
 
@@ -78,7 +86,7 @@ function guardedWriteHead(this: Guarded, statusCode: number, ...rest: unknown[])
       const flat = Array.isArray(headers[0]) ? (headers as string[][]).flat() : (headers as string[]);
       const kept: string[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) {
-        const value = filter(state, flat[i], flat[i + 1]);
+        const value = filter(state, this, flat[i], flat[i + 1]);
         if (value !== undefined) kept.push(flat[i], String(value));
       }
       rest[last] = kept;
@@ -86,7 +94,7 @@ function guardedWriteHead(this: Guarded, statusCode: number, ...rest: unknown[])
       const kept: OutgoingHttpHeaders = {};
       for (const [name, value] of Object.entries(headers as OutgoingHttpHeaders)) {
         if (value === undefined) continue;
-        const filtered = filter(state, name, value);
+        const filtered = filter(state, this, name, value);
         if (filtered !== undefined) kept[name] = filtered as OutgoingHttpHeader;
       }
       rest[last] = kept;

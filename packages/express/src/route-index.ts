@@ -21,6 +21,8 @@ const ALL = '*';
 export interface RouteIndex {
   readonly roots: readonly (RouterLike | undefined)[];
   readonly entries: WeakMap<RouteLike, Map<string, CompiledEntry>>;
+  /** Each route's methods (routeMethods()), read once. */
+  readonly methods: WeakMap<RouteLike, string[] | undefined>;
   /** Any corsRoute() marker: without one, actual requests need no resolution (every route has the global policy). */
   readonly hasMarkers: boolean;
   /** Every stack read, with its length then: a different length means routes were added since. */
@@ -38,6 +40,7 @@ export interface BuildInput {
 
 export function buildRouteIndex(input: BuildInput): RouteIndex {
   const entries = new WeakMap<RouteLike, Map<string, CompiledEntry>>();
+  const methodsOf = new WeakMap<RouteLike, string[] | undefined>();
   const stacks: [readonly unknown[], number][] = [];
   const shared = new Map<string, CompiledEntry | undefined>();
   const corsLayers: string[] = [];
@@ -47,6 +50,7 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
   const visitRoute = (route: RouteLike, prefix: string) => {
     stacks.push([route.stack, route.stack.length]);
     const methods = routeMethods(route);
+    methodsOf.set(route, methods);
     const path = `${prefix}${describeRoutePath(route)}`;
     const byMethod = new Map<string, CompiledEntry>();
     const byMarkers = new Map<string, CompiledEntry | undefined>();
@@ -110,7 +114,7 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
     // Built from the already validated global options: a problem here can only come from the method list.
     return sharedEntry(sorted, { ...input, problems: [] }, shared);
   };
-  return { roots: input.roots, entries, hasMarkers, stacks, pathEntry };
+  return { roots: input.roots, entries, methods: methodsOf, hasMarkers, stacks, pathEntry };
 }
 
 let nextMarkerId = 0;
@@ -182,7 +186,7 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
     if (!byMethod) return false;
     if (!result.entry && routeHandles(route, upper)) result.entry = byMethod.get(upper) ?? byMethod.get(ALL) ?? byMethod.get('GET');
     if (!collect) return result.entry !== undefined;
-    for (const served of routeMethods(route) ?? [upper, ...CORS_DEFAULTS.methods]) {
+    for (const served of index.methods.get(route) ?? [upper, ...CORS_DEFAULTS.methods]) {
       if (servedMethods.has(served)) continue;
       const entry = byMethod.get(served) ?? byMethod.get(ALL);
       if (!entry) continue;
