@@ -181,6 +181,7 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
   if (method.length > MAX_METHOD_LENGTH) return result;
   const upper = method.toUpperCase(); // Express matches methods case-insensitively
   const servedMethods = new Set<string>();
+  const servedEntries: CompiledEntry[] = [];
   const onRoute = (route: RouteLike): boolean => {
     const byMethod = index.entries.get(route);
     if (!byMethod) return false;
@@ -191,7 +192,7 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
       const entry = byMethod.get(served) ?? byMethod.get(ALL);
       if (!entry) continue;
       servedMethods.add(served);
-      result.served!.push([served, entry.policy]);
+      servedEntries.push(entry);
     }
     return false;
   };
@@ -210,12 +211,16 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
     return false;
   };
   for (const root of index.roots) if (root && walk(root, path)) break;
-  // As in every polycors adapter: a path's routes allow the methods they serve, so a preflight for another method
-  // at a path that has routes is judged by the global policy with the path's methods (and refused when unlisted).
-  if (collect && servedMethods.size > 0) {
-    result.fallback = index.pathEntry([...servedMethods]);
-    result.entry ??= result.fallback;
-  }
+  if (!collect || servedMethods.size === 0) return result;
+  // As in every polycors adapter: routes without a marker allow the methods their path serves, so they share one
+  // policy there (the global options with the path's methods); a preflight for a method no route at the path serves
+  // is judged by it too (and refused unless listed).
+  const shared = index.pathEntry([...servedMethods]);
+  const policyOf = (entry: CompiledEntry) => (shared && entry.markers.size === 0 ? shared : entry);
+  let i = 0;
+  for (const served of servedMethods) result.served!.push([served, policyOf(servedEntries[i++]).policy]);
+  result.entry = result.entry ? policyOf(result.entry) : shared;
+  result.fallback = shared;
   return result;
 }
 
