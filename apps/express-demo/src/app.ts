@@ -11,6 +11,11 @@
  *   GET   /internal  CORS off (`corsRoute(false)`)
  *   GET   /legacy    a deliberately unsafe policy (`origin: '*'` with credentials) accepted by `strict: false`,
  *                    which starts with warnings; browsers refuse its credentialed responses
+ *   GET    /siblings       X-App-Version allowed; PATCH /siblings only for https://admin.example.com
+ *   PATCH  /siblings       (`inherit: false`); DELETE /siblings CORS off: a GET preflight's cached answer must
+ *   DELETE /siblings       never let the PATCH or the DELETE through (the browser caches per URL)
+ *   GET    /siblings-post  the same, with POST /siblings-post only for https://admin.example.com: a cached
+ *   POST   /siblings-post  X-App-Version would let a POST (a safelisted method) through, so it is not cached
  *
  * Preflights are cached 300 s (`maxAge: 300`) unless a route says otherwise.
  */
@@ -23,6 +28,9 @@ export interface BuildOptions {
   /** Where refusals and configuration warnings go. Default: console. */
   logger?: { warn(message: string): void; error(message: string, error?: unknown): void } | false;
 }
+
+/** The origin of the admin-only sibling routes (demo-kit's ADMIN_ORIGIN on main; no demo page runs on it). */
+const ADMIN_ORIGIN = 'https://admin.example.com';
 
 /** Status errors for the demo's own error handler. */
 function fail(status: number, message: string): Error & { status: number } {
@@ -71,7 +79,9 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): expres
     res.set('set-cookie', `${SESSION_COOKIE}=${randomUUID()}; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600`).json({ ok: true });
   });
 
-  app.post('/form', body, (req: Request, res: Response) => {
+  // The headers PATCH /form allows, so that its preflight answer can be cached: the browser caches it for the whole
+  // URL, and a cached Authorization or X-App-Version would let a POST /form (a safelisted method) skip its preflight.
+  app.post('/form', corsRoute({ allowedHeaders: ['authorization', 'x-app-version'] }), body, (req: Request, res: Response) => {
     res.status(201).json({ received: req.body ?? null, session: hasSessionCookie(req.get('cookie') ?? '') });
   });
 
@@ -88,6 +98,13 @@ export function buildApp(config: DemoConfig, options: BuildOptions = {}): expres
   app.get('/internal', corsRoute(false), (_req, res) => void res.json({ internal: true }));
 
   app.get('/legacy', corsRoute({ origin: '*', credentials: true, strict: false }), (_req, res) => void res.json({ legacy: true }));
+
+  const admin = corsRoute({ origin: [ADMIN_ORIGIN], inherit: false });
+  app.get('/siblings', corsRoute({ allowedHeaders: ['x-app-version'] }), (_req, res) => void res.json({ read: true }));
+  app.patch('/siblings', admin, (_req, res) => void res.json({ patched: true }));
+  app.delete('/siblings', corsRoute(false), (_req, res) => void res.json({ deleted: true }));
+  app.get('/siblings-post', corsRoute({ allowedHeaders: ['x-app-version'] }), (_req, res) => void res.json({ read: true }));
+  app.post('/siblings-post', admin, (_req, res) => void res.json({ posted: true }));
 
   if (log) {
     app.get('/__stats', (_req, res) => void res.json(log.snapshot()));

@@ -166,7 +166,7 @@ export function isCurrent(index: RouteIndex, roots: readonly (RouterLike | undef
 /** What a request resolves to: the route Express would run for (path, method), and the methods served at the path. */
 export interface Resolution {
   entry?: CompiledEntry;
-  /** Preflights: the policy for methods no route at this path serves (undefined: no route at the path). */
+  /** Preflights: the policy for methods no route at this path serves, the path's first route's (undefined: no route at the path). */
   fallback?: CompiledEntry;
   /** Only when asked for (preflights): every method a route serves at this path, with the policy judging it. */
   served?: [method: string, policy: CorsPolicy][];
@@ -182,9 +182,11 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
   const upper = method.toUpperCase(); // Express matches methods case-insensitively
   const servedMethods = new Set<string>();
   const servedEntries: CompiledEntry[] = [];
+  let firstAtPath: CompiledEntry | undefined;
   const onRoute = (route: RouteLike): boolean => {
     const byMethod = index.entries.get(route);
     if (!byMethod) return false;
+    firstAtPath ??= byMethod.get(ALL) ?? byMethod.values().next().value;
     if (!result.entry && routeHandles(route, upper)) result.entry = byMethod.get(upper) ?? byMethod.get(ALL) ?? byMethod.get('GET');
     if (!collect) return result.entry !== undefined;
     for (const served of index.methods.get(route) ?? [upper, ...CORS_DEFAULTS.methods]) {
@@ -211,16 +213,22 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
     return false;
   };
   for (const root of index.roots) if (root && walk(root, path)) break;
-  if (!collect || servedMethods.size === 0) return result;
+  // As in the Koa adapter: a method no route at the path serves is judged by the path's first route (its
+  // requests may still reach middleware after the routes).
+  if (!collect) {
+    result.entry ??= firstAtPath;
+    return result;
+  }
+  if (servedMethods.size === 0) return result;
   // As in every polycors adapter: routes without a marker allow the methods their path serves, so they share one
   // policy there (the global options with the path's methods); a preflight for a method no route at the path serves
-  // is judged by it too (and refused unless listed).
+  // is refused unless that policy lists it.
   const shared = index.pathEntry([...servedMethods]);
   const policyOf = (entry: CompiledEntry) => (shared && entry.markers.size === 0 ? shared : entry);
   let i = 0;
   for (const served of servedMethods) result.served!.push([served, policyOf(servedEntries[i++]).policy]);
-  result.entry = result.entry ? policyOf(result.entry) : shared;
-  result.fallback = shared;
+  result.fallback = firstAtPath && policyOf(firstAtPath);
+  result.entry = result.entry ? policyOf(result.entry) : result.fallback;
   return result;
 }
 

@@ -52,7 +52,7 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     expect(corsHeaders(await send(server, '/form', 'DELETE', { origin: APP }))).toEqual({});
   });
 
-  it('judges a method no route at the path serves by the global policy with the methods served there; a path without routes by the global one', async () => {
+  it("judges a method no route at the path serves by the path's first route (the global policy with the path's methods, for a route without a marker); a path without routes by the global one", async () => {
     const app = express();
     app.use(cors({ origin: APP, logger: false, debug: true }));
     app.get('/form', ok);
@@ -66,6 +66,15 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     // Routes without a marker share the path's methods (one policy at the URL: nothing to hide from a sibling).
     expect(methodsOf(post.header('access-control-allow-methods'))).toEqual(['GET', 'HEAD', 'POST']);
     expect((await preflight(server, '/elsewhere', APP, 'DELETE')).status).toBe(204);
+    // The path's first route judges methods no route there serves, for actual requests too (they reach the 404).
+    const off = express();
+    off.use(cors({ origin: APP, logger: false }));
+    off.get('/off', corsRoute(false), ok);
+    const offServer = await start(off);
+    const unserved = await send(offServer, '/off', 'PUT', { origin: APP });
+    expect(unserved.status).toBe(404);
+    expect(corsHeaders(unserved)).toEqual({});
+    expect((await preflight(offServer, '/off', APP, 'PUT')).status).toBe(403);
     const listed = express();
     listed.use(cors({ origin: APP, methods: ['GET', 'POST', 'DELETE'], logger: false }));
     listed.get('/form', ok);
