@@ -274,6 +274,19 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     expect(logger.warnings).toEqual([expect.stringContaining('no @polycors/express cors() middleware ran before this route')]);
   });
 
+  it('answers hostile preflights (a long path, a long or odd method, a malformed encoding) without widening or crashing', async () => {
+    const app = express();
+    app.use(cors({ origin: APP, logger: false }));
+    app.put('/items/:id', corsRoute(false), ok);
+    const server = await start(app);
+    expect((await preflight(server, `/items/${'%41'.repeat(2500)}`, APP, 'PUT')).status).toBe(403);
+    expect((await preflight(server, '/items/%E0%A4%A', APP, 'PUT')).status).toBe(204); // Express answers it 400: no route runs
+    expect((await send(server, '/items/%E0%A4%A', 'PUT', { origin: APP })).status).toBe(400);
+    expect((await preflight(server, '/items/1', APP, 'P'.repeat(100))).status).toBe(403);
+    expect((await preflight(server, '/items/1', APP, 'put')).status).toBe(403);
+    expect((await preflight(server, '/items/1', APP, 'PUT', 'a,'.repeat(3000))).status).toBe(403);
+  });
+
   it('takes the routes from `router` when given (here a router mounted at /)', async () => {
     const router = express.Router();
     router.put('/x', corsRoute(false), ok);
