@@ -30,12 +30,13 @@ const ports = {
   nest: port('NEST_PORT', 3001),
   fastify: port('FASTIFY_PORT', 3002),
   koa: port('KOA_PORT', 3003),
+  express: port('EXPRESS_PORT', 3004),
   playground: port('PLAYGROUND_PORT', 5173),
   untrusted: port('UNTRUSTED_PORT', 5174),
 };
 const clash = Object.entries(ports).find(([name, value]) => Object.entries(ports).some(([other, v]) => other !== name && v === value));
 if (clash) {
-  console.error(`polycors demo: two servers cannot share port ${clash[1]}; set distinct NEST_PORT, FASTIFY_PORT, KOA_PORT, PLAYGROUND_PORT, UNTRUSTED_PORT`);
+  console.error(`polycors demo: two servers cannot share port ${clash[1]}; set distinct NEST_PORT, FASTIFY_PORT, KOA_PORT, EXPRESS_PORT, PLAYGROUND_PORT, UNTRUSTED_PORT`);
   process.exit(1);
 }
 
@@ -53,6 +54,7 @@ const servers = [
   { name: 'nest', label: `NestJS (${adapter})`, app: 'nest-demo', env: { PORT: String(ports.nest), NEST_ADAPTER: adapter }, url: url(ports.nest), ready: '/options' },
   { name: 'fastify', label: 'Fastify', app: 'fastify-demo', env: { PORT: String(ports.fastify) }, url: url(ports.fastify), ready: '/options' },
   { name: 'koa', label: 'Koa', app: 'koa-demo', env: { PORT: String(ports.koa) }, url: url(ports.koa), ready: '/options' },
+  { name: 'express', label: 'Express', app: 'express-demo', env: { PORT: String(ports.express) }, url: url(ports.express), ready: '/options' },
   {
     name: 'playground',
     label: 'playground',
@@ -63,6 +65,7 @@ const servers = [
       NEST_URL: url(ports.nest),
       FASTIFY_URL: url(ports.fastify),
       KOA_URL: url(ports.koa),
+      EXPRESS_URL: url(ports.express),
     },
     url: `${url(ports.playground)}/`,
     ready: '/',

@@ -1,6 +1,6 @@
 /**
  * `node dist/main.js`: serve the playground. Environment: PORT (5173), UNTRUSTED_PORT (5174), HOST (127.0.0.1),
- * NEST_URL, NEST_FASTIFY_URL, FASTIFY_URL, KOA_URL, DEMO_TOKEN (demo-token).
+ * NEST_URL, NEST_FASTIFY_URL, FASTIFY_URL, KOA_URL, EXPRESS_URL, DEMO_TOKEN (demo-token).
  */
 import { apisFromEnv, startPlayground } from './server.js';
 

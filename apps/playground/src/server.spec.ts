@@ -61,12 +61,14 @@ describe('the playground server', () => {
       { id: 'nest', label: 'NestJS (Express)', url: 'http://localhost:3001' },
       { id: 'fastify', label: 'Fastify', url: 'http://localhost:3002' },
       { id: 'koa', label: 'Koa', url: 'http://localhost:3003' },
+      { id: 'express', label: 'Express', url: 'http://localhost:3004' },
     ]);
     expect(apisFromEnv({ NEST_FASTIFY_URL: 'http://localhost:3011/', KOA_URL: 'http://127.0.0.1:4000' }).map((api) => api.url)).toEqual([
       'http://localhost:3001',
       'http://localhost:3011',
       'http://localhost:3002',
       'http://127.0.0.1:4000',
+      'http://localhost:3004',
     ]);
   });
 });

@@ -155,11 +155,12 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Runni
   };
 }
 
-/** The demo APIs from the environment: `NEST_URL`, `NEST_FASTIFY_URL` (optional), `FASTIFY_URL`, `KOA_URL`. */
+/** The demo APIs from the environment: `NEST_URL`, `NEST_FASTIFY_URL` (optional), `FASTIFY_URL`, `KOA_URL`, `EXPRESS_URL`. */
 export function apisFromEnv(env: NodeJS.ProcessEnv = process.env): PlaygroundApi[] {
   const apis: PlaygroundApi[] = [{ id: 'nest', label: 'NestJS (Express)', url: env.NEST_URL ?? 'http://localhost:3001' }];
   if (env.NEST_FASTIFY_URL) apis.push({ id: 'nest-fastify', label: 'NestJS (Fastify)', url: env.NEST_FASTIFY_URL });
   apis.push({ id: 'fastify', label: 'Fastify', url: env.FASTIFY_URL ?? 'http://localhost:3002' });
   apis.push({ id: 'koa', label: 'Koa', url: env.KOA_URL ?? 'http://localhost:3003' });
+  apis.push({ id: 'express', label: 'Express', url: env.EXPRESS_URL ?? 'http://localhost:3004' });
   return apis.map((api) => ({ ...api, url: api.url.replace(/\/+$/, '') }));
 }

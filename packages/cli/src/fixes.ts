@@ -209,7 +209,7 @@ function places(policy: FixPolicy | undefined): Record<'polycors' | 'nestjs' | '
     nestjs: route?.framework === 'nestjs' ? `in ${route.source.replace(/^@Cors\(\)/, '@Cors({ ... })')}` : 'in CorsModule.forRoot({ ... }) (AppModule imports)',
     fastify: route?.framework === 'fastify' ? `in config: { cors: { ... } } of ${route.source.replace(/^config\.cors of /, '')}` : 'in await fastify.register(polycors, { ... })',
     koa: route?.framework === 'koa' ? `in ${route.source.replace(/^corsRoute\(\)/, 'corsRoute({ ... })')}` : 'in app.use(cors({ ... }))',
-    express: 'in app.use(cors({ ... })), mounted before any auth middleware',
+    express: 'in app.use(cors({ ... })) (@polycors/express), mounted before any auth middleware, or in corsRoute({ ... }) on the route',
   };
 }
 

@@ -82,7 +82,7 @@ describe.each(PLATFORMS)('origin functions on %s', (platform) => {
   });
 
   it('(origin, callback) allows and refuses, answering later', async () => {
-    const url = await start({ origin: (origin, callback) => void setImmediate(() => callback(null, [/^https:\/\/app\./])) });
+    const url = await start({ origin: (origin, callback) => void setImmediate(() => callback(null, [/^https:\/\/app\.example\.com$/])) });
     expect((await preflight(url, APP, 'PUT')).status).toBe(204);
     expect((await preflight(url, EVIL, 'PUT')).status).toBe(403);
   });

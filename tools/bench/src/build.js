@@ -17,7 +17,7 @@ const NX = path.join(path.dirname(nxPackage), typeof nxBin === 'string' ? nxBin 
 
 export function buildPackages(log) {
   const names = [];
-  for (const dir of ['core', 'fastify', 'koa', 'nestjs']) {
+  for (const dir of ['core', 'fastify', 'koa', 'express', 'nestjs']) {
     const file = new URL(`../../../packages/${dir}/package.json`, import.meta.url);
     if (!existsSync(file)) continue;
     const pkg = JSON.parse(readFileSync(file, 'utf8'));

@@ -1,7 +1,6 @@
 /**
  * Frameworks and their contenders. `role` says how a contender is compared: the ceiling (`none`), the incumbent
- * (what users of that framework run today), and polycors. Express has no polycors adapter: polycors reaches
- * Express through Nest's express adapter.
+ * (what users of that framework run today), and polycors.
  * Each framework also runs a second, identical no-CORS process on the first workload (`control`): the spread
  * between two identical servers in the same run is the noise floor every other ratio should be read against;
  * and `headers only` (role `floor`), which sets an allowed request's CORS headers without checking anything.
@@ -18,7 +17,7 @@ function framework(id, title, incumbent, polycorsPackage) {
 }
 
 export const FRAMEWORKS = Object.freeze([
-  framework('express', 'Express 5', 'cors'),
+  framework('express', 'Express 5', 'cors', '@polycors/express'),
   framework('fastify', 'Fastify 5', '@fastify/cors', '@polycors/fastify'),
   framework('koa', 'Koa 3 + @koa/router', '@koa/cors', '@polycors/koa'),
   framework('nest-express', 'NestJS 12 (express adapter)', 'enableCors', '@polycors/nestjs'),

@@ -200,7 +200,7 @@ export function renderMarkdown(report) {
     '- **Preflight**: `OPTIONS /resource` asking for `PUT` with `content-type,x-request-id`, from the three origins. No-CORS servers have nothing to answer it with, so they are not measured here.',
     '- **Refused origin**: `GET` from `https://evil.example`: the route still answers (200), without CORS headers.',
     `- **Large allowlist**: ${LARGE_EXACT.length.toLocaleString('en-US')} exact origins (\`https://customer-N.example.net\`) and ${LARGE_PATTERNS.length} subdomain patterns (\`https://*.tenant-N.example.com\`; for \`cors\`, \`@fastify/cors\` and Nest, the equivalent anchored RegExps; for \`@koa/cors\`, which takes no list, an origin function doing \`Array.includes\` then the RegExps). Requests cycle through exact origin #5000, exact origin #9999 and \`https://eu.app.tenant-57.example.com\`.`,
-    '- Contenders: no CORS (the ceiling), the incumbent (`cors` on Express, `@fastify/cors`, `@koa/cors`, Nest\'s `enableCors()` on both Nest adapters) and polycors (`@polycors/fastify`, `@polycors/koa`, `@polycors/nestjs` `CorsModule.forRoot()`). polycors has no Express adapter: Express is covered through Nest\'s express adapter.',
+    '- Contenders: no CORS (the ceiling), the incumbent (`cors` on Express, `@fastify/cors`, `@koa/cors`, Nest\'s `enableCors()` on both Nest adapters) and polycors (`@polycors/express`, `@polycors/fastify`, `@polycors/koa`, `@polycors/nestjs` `CorsModule.forRoot()`).',
     '- polycors runs from the built `dist/` of each package (the root `bench` script builds them first).',
     '',
   );

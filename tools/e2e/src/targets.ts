@@ -1,5 +1,5 @@
 /**
- * The demo APIs the suite drives: the same contact-form API on NestJS (both adapters), Fastify and Koa.
+ * The demo APIs the suite drives: the same contact-form API on NestJS (both adapters), Fastify, Koa and Express.
  * Each demo is started from its build (`apps/<app>/dist/main.js`) with the shared environment contract:
  * PORT, HOST, CORS_ORIGINS, DEMO_TOKEN, DEMO_STATS=1 (and NEST_ADAPTER for the Nest demo). They serve the same
  * routes (GET /options, POST /login, POST /form, PATCH /form, PUT /draft, POST /feedback, GET /internal, GET /legacy),
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 export interface TargetSpec {
   id: string;
   label: string;
-  framework: 'NestJS' | 'Fastify' | 'Koa';
+  framework: 'NestJS' | 'Fastify' | 'Koa' | 'Express';
   /** Absolute path of the built entry point. */
   script: string;
   env?: Record<string, string>;
@@ -44,6 +44,12 @@ export const TARGETS: readonly TargetSpec[] = Object.freeze([
     label: 'Koa',
     framework: 'Koa',
     script: root('apps/koa-demo/dist/main.js'),
+  },
+  {
+    id: 'express',
+    label: 'Express',
+    framework: 'Express',
+    script: root('apps/express-demo/dist/main.js'),
   },
 ]);
 

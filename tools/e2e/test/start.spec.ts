@@ -19,8 +19,8 @@ async function refused(url: string): Promise<boolean> {
 }
 
 describe('npm start (tools/start.mjs)', () => {
-  it('starts the three demos and the playground on the ports it is given, prints their URLs, and stops on Ctrl-C', async () => {
-    const ports = { NEST_PORT: 0, FASTIFY_PORT: 0, KOA_PORT: 0, PLAYGROUND_PORT: 0, UNTRUSTED_PORT: 0 };
+  it('starts the four demos and the playground on the ports it is given, prints their URLs, and stops on Ctrl-C', async () => {
+    const ports = { NEST_PORT: 0, FASTIFY_PORT: 0, KOA_PORT: 0, EXPRESS_PORT: 0, PLAYGROUND_PORT: 0, UNTRUSTED_PORT: 0 };
     for (const name of Object.keys(ports) as (keyof typeof ports)[]) ports[name] = await freePort();
     const child = spawn(process.execPath, [START], {
       env: { ...process.env, ...Object.fromEntries(Object.entries(ports).map(([name, port]) => [name, String(port)])) },
@@ -46,6 +46,7 @@ describe('npm start (tools/start.mjs)', () => {
         `NestJS (express)  http://localhost:${ports.NEST_PORT}`,
         `Fastify           http://localhost:${ports.FASTIFY_PORT}`,
         `Koa               http://localhost:${ports.KOA_PORT}`,
+        `Express           http://localhost:${ports.EXPRESS_PORT}`,
         `playground        http://localhost:${ports.PLAYGROUND_PORT}/`,
       ]) {
         expect(output).toContain(line);
@@ -55,8 +56,9 @@ describe('npm start (tools/start.mjs)', () => {
         `http://localhost:${ports.NEST_PORT}`,
         `http://localhost:${ports.FASTIFY_PORT}`,
         `http://localhost:${ports.KOA_PORT}`,
+        `http://localhost:${ports.EXPRESS_PORT}`,
       ]);
-      for (const name of ['NEST_PORT', 'FASTIFY_PORT', 'KOA_PORT'] as const) {
+      for (const name of ['NEST_PORT', 'FASTIFY_PORT', 'KOA_PORT', 'EXPRESS_PORT'] as const) {
         const response = await fetch(`http://127.0.0.1:${ports[name]}/form`, {
           method: 'OPTIONS',
           headers: { origin: `http://localhost:${ports.PLAYGROUND_PORT}`, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },

@@ -18,7 +18,10 @@ describe('readOriginAnswer: what an origin function answer means', () => {
     [/^https:\/\/app\.example\.com$/, 'allowed'],
     [/^https:\/\/other\.example$/, 'refused'],
     [[APP], 'allowed'],
-    [['https://other.example', /^https:\/\/app\./], 'allowed'],
+    [['https://other.example', /^https:\/\/app\.example\.com$/], 'allowed'],
+    // A RegExp answer must match the whole origin: unanchored, it would allow https://app.example.com.attacker.net.
+    [/app\.example\.com/, 'refused'],
+    [['https://other.example', /^https:\/\/app\./], 'refused'],
     [['https://other.example'], 'refused'],
     [[], 'refused'],
     [['*'], 'any'],

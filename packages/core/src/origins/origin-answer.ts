@@ -2,7 +2,7 @@
  * The one rule for what an origin function's answer means, on every adapter (DESIGN.md, "The route boundary"):
  * - `true`, or exactly the request's origin: allowed; the origin is reflected (with credentials where configured);
  * - a RegExp, or a list of strings and RegExps (the values `cors` and `@fastify/cors` accept): allowed, reflected,
- *   when the request's origin is listed or matches; a list holding `'*'` is read as `'*'` for the other origins;
+ *   when the request's origin is listed or matches as a whole (a RegExp answer is not anchored at startup); a list holding `'*'` is read as `'*'` for the other origins;
  * - `'*'`: any origin, answered `Access-Control-Allow-Origin: *`, never with credentials and never reflected;
  * - `false`, `null`, `undefined`, or a string that is not the request's origin: refused;
  * - anything else: refused and reported as a broken answer (fail closed).
@@ -53,10 +53,17 @@ function readList(list: readonly unknown[], origin: string, depth: number): 'all
   return result;
 }
 
+/**
+ * A RegExp answer must match the whole origin: answered at request time it escapes the startup anchoring check, and
+ * `/app\.example\.com/` would otherwise allow `https://app.example.com.attacker.net` (the `cors` package tests it
+ * unanchored; polycors does not).
+ */
 function testRegExp(regexp: RegExp, origin: string): boolean {
-  // A g or y flag makes test() start at lastIndex: reset it so the answer does not depend on earlier requests.
+  // A g or y flag makes exec() start at lastIndex: reset it so the answer does not depend on earlier requests.
   regexp.lastIndex = 0;
-  return regexp.test(origin);
+  const match = regexp.exec(origin);
+  regexp.lastIndex = 0;
+  return match !== null && match.index === 0 && match[0].length === origin.length;
 }
 
 function describe(value: unknown): string {

@@ -131,7 +131,7 @@ describe('settling answers', () => {
   it('refuses, without throwing, an answer that throws while it is read', async () => {
     const logger = recordingLogger();
     class Hostile extends RegExp {
-      override test(): boolean {
+      override exec(): RegExpExecArray | null {
         throw new Error('hostile');
       }
     }

@@ -1,6 +1,6 @@
-/** Express 5: no CORS, or `cors`. (polycors has no Express adapter: Express is covered through Nest's express adapter.) */
+/** Express 5: no CORS, `cors`, or `@polycors/express`. */
 import express from 'express';
-import { BODY, HEADERS_ONLY, ROUTE, corsPackageOptions } from '../workloads.js';
+import { BODY, HEADERS_ONLY, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = express();
@@ -8,6 +8,11 @@ export async function createApp(contender, allowlist) {
   if (contender === 'cors') {
     const { default: cors } = await import('cors');
     app.use(cors(corsPackageOptions(allowlist)));
+  } else if (contender === 'polycors') {
+    const mod = await import('@polycors/express');
+    const cors = mod.cors ?? mod.default;
+    // As its docs show it: app.use(cors(...)) before the routes, which it reads from the app.
+    app.use(cors(polycorsOptions(allowlist)));
   } else if (contender === 'headers only') {
     app.use((req, res, next) => {
       res.setHeader('access-control-allow-origin', req.headers.origin);
