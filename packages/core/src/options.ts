@@ -122,6 +122,7 @@ export type RefusalCode =
   | 'origin-malformed'
   | 'origin-too-long'
   | 'origin-function-error'
+  | 'credentials-origin-unsafe'
   | 'cors-disabled'
   | 'method-not-allowed'
   | 'method-case-mismatch'

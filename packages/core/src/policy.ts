@@ -8,7 +8,9 @@ import { CorsConfigError, type CorsConfigProblem } from './config-error.js';
 import type { CorsContext, CorsDecision, CorsOptions, CorsReason, CorsRequest, CorsRequestKind } from './options.js';
 import { CORS_DEFAULTS } from './options.js';
 import { OriginAnswerCache } from './origins/answer-cache.js';
+import { CredentialsGuard } from './origins/credentials-guard.js';
 import { OriginMatch, OriginMatcher } from './origins/matcher.js';
+import { isSerialisedOrigin } from './origins/request-origin.js';
 import { reasons, summarise } from './reasons.js';
 import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
 import { isToken } from './tokens.js';
@@ -59,6 +61,8 @@ function stripSeverity({ path, code, message }: CorsConfigProblem): CorsConfigPr
 class CompiledCorsPolicy implements CorsPolicy {
   readonly enabled: boolean;
   private readonly matcher: OriginMatcher;
+  /** With credentials: re-checks origins that only a RegExp or an origin function allowed. */
+  private readonly credentialsGuard: CredentialsGuard | undefined;
   private readonly dependsOnOrigin: boolean;
   private readonly methodSet: ReadonlySet<string>;
   private readonly methodsSummary: string;
@@ -94,6 +98,7 @@ class CompiledCorsPolicy implements CorsPolicy {
       cache: s.originCache ? new OriginAnswerCache(s.originCache.max, s.originCache.ttl) : undefined,
       onFunctionError: (error, origin) => s.logger?.error(`polycors: the origin function failed for '${origin.slice(0, 200)}'; refusing the request`, error),
     });
+    this.credentialsGuard = s.credentials ? new CredentialsGuard((probe) => this.matcher.regExpsMatch(probe)) : undefined;
     this.dependsOnOrigin = s.enabled && !s.anyOrigin;
     this.methodSet = new Set(s.methods);
     this.methodsSummary = s.anyMethod ? '*' : summarise(s.methods, 20);
@@ -139,7 +144,11 @@ class CompiledCorsPolicy implements CorsPolicy {
     if (s.anyOrigin) {
       return kind === 'actual' ? this.allowedAnyActual : this.preflight('*', request, context);
     }
-    if (s.reflectAnyOrigin) return this.allowOrigin(kind, origin, request, context);
+    if (s.reflectAnyOrigin) {
+      // Only a serialised origin is ever reflected, whatever bytes an adapter passes in.
+      if (!isSerialisedOrigin(origin)) return this.refuse(kind, reasons.originMalformed(origin), request, context);
+      return this.allowOrigin(kind, origin, request, context);
+    }
     const match = this.matcher.match(origin, context);
     if (typeof match === 'number') return this.afterOriginMatch(match, kind, origin, request, context);
     return match.then((result) => this.afterOriginMatch(result, kind, origin, request, context));
@@ -147,7 +156,13 @@ class CompiledCorsPolicy implements CorsPolicy {
 
   private afterOriginMatch(match: OriginMatch, kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {
     if (match === OriginMatch.AllowedExact && kind === 'actual') return this.allowedExactActual(origin);
-    if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return this.allowOrigin(kind, origin, request, context);
+    if (match === OriginMatch.Allowed || match === OriginMatch.AllowedRegExp) {
+      // An origin function may allow anything it is given: only a serialised origin goes into Access-Control-Allow-Origin.
+      if (match === OriginMatch.Allowed && !isSerialisedOrigin(origin)) return this.refuse(kind, reasons.originMalformed(origin), request, context);
+      const unsafe = this.credentialsGuard?.refusal(match === OriginMatch.Allowed ? 'function' : 'regexp', origin);
+      if (unsafe !== undefined) return this.refuse(kind, unsafe, request, context);
+    }
+    if (match !== OriginMatch.Refused && match !== OriginMatch.FunctionFailed) return this.allowOrigin(kind, origin, request, context);
     if (match === OriginMatch.FunctionFailed) return this.refuse(kind, reasons.originFunctionError(origin), request, context);
     return this.refuse(kind, this.originRefusal(origin), request, context);
   }

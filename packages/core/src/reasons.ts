@@ -19,6 +19,8 @@ export const reasons = {
     refusal('origin-too-long', `Origin header of ${length} characters is longer than any real origin (limit ${max}); refused without looking at it`),
   originFunctionError: (origin: string): CorsReason =>
     refusal('origin-function-error', `the origin function threw or rejected for '${origin}'; refused (fail closed). The error was passed to the logger`),
+  credentialsOriginUnsafe: (origin: string, why: string): CorsReason =>
+    refusal('credentials-origin-unsafe', `origin '${origin}' was allowed by a RegExp or an origin function, but ${why}, so it may not read credentialed responses; list it as an exact origin if it really should`),
   corsDisabled: (): CorsReason => refusal('cors-disabled', 'CORS is turned off for this route (cors: false); cross-origin pages cannot read it'),
   methodNotAllowed: (method: string, allowed: string): CorsReason =>
     refusal('method-not-allowed', `method ${method} is not allowed (allowed: ${allowed}); ${BROWSER_SAYS} "Method ${method} is not allowed by Access-Control-Allow-Methods in preflight response." Add it to 'methods' if this route should accept it`),

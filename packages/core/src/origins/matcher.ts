@@ -1,17 +1,20 @@
 /**
- * The compiled origin check. Exact origins sit in a hash set; `*.` and `:*` patterns are looked up by the
- * request origin's own host suffixes after parsing it once; RegExps and functions run only where configured.
+ * The compiled origin check. Exact origins sit in a hash set; `*.` and `:*` patterns are compared with the request
+ * origin's host in place (no string per suffix, so a many-label host costs no more than a short one); RegExps see only
+ * origins that parsed as serialised origins within DNS limits; functions run only where configured.
  */
 import type { CorsContext, OriginFunction } from '../options.js';
 import type { OriginAnswerCache } from './answer-cache.js';
 import type { OriginPattern } from './parse-rule.js';
-import { parseRequestOrigin } from './request-origin.js';
+import { type RequestOriginParts, parseRequestOrigin } from './request-origin.js';
 
 /**
  * Outcome of an origin check. `AllowedExact`: listed as an exact origin (a bounded set, so its decision may be cached).
- * `FunctionFailed`: an origin function threw or rejected, so the origin is refused (fail closed).
+ * `AllowedPattern`: a `*.` or `:*` pattern (checked at startup). `AllowedRegExp` and `Allowed` (an origin function):
+ * opaque rules, which the policy's credentials guard checks again. `FunctionFailed`: an origin function threw or
+ * rejected, so the origin is refused (fail closed).
  */
-export const OriginMatch = { Refused: 0, Allowed: 1, FunctionFailed: 2, AllowedExact: 3 } as const;
+export const OriginMatch = { Refused: 0, Allowed: 1, FunctionFailed: 2, AllowedExact: 3, AllowedPattern: 4, AllowedRegExp: 5 } as const;
 export type OriginMatch = (typeof OriginMatch)[keyof typeof OriginMatch];
 
 export interface OriginMatcherSpec {
@@ -22,12 +25,18 @@ export interface OriginMatcherSpec {
   onFunctionError: (error: unknown, origin: string) => void;
 }
 
+/** One `*.suffix` rule: `dotSuffix` is `.suffix`, `port` is '' (none), digits or '*'. */
+interface SubdomainRule {
+  scheme: string;
+  dotSuffix: string;
+  port: string;
+}
+
 export class OriginMatcher {
   private readonly exact = new Set<string>();
   /** `scheme://host` of `host:*` rules. */
   private readonly anyPort = new Set<string>();
-  /** `scheme://*.suffix` + (`''` | `:port` | `:*`) of subdomain rules. */
-  private readonly subdomainKeys = new Set<string>();
+  private readonly subdomainRules: SubdomainRule[] = [];
   private readonly regexps: RegExp[];
   private readonly functions: OriginFunction[];
   private readonly needsParse: boolean;
@@ -35,35 +44,42 @@ export class OriginMatcher {
   constructor(private readonly spec: OriginMatcherSpec) {
     for (const pattern of spec.patterns) {
       if (pattern.kind === 'exact') this.exact.add(pattern.origin);
-      else if (pattern.subdomains) this.subdomainKeys.add(`${pattern.scheme}://*.${pattern.host}${pattern.port ? `:${pattern.port}` : ''}`);
+      else if (pattern.subdomains) this.subdomainRules.push({ scheme: pattern.scheme, dotSuffix: `.${pattern.host}`, port: pattern.port });
       else this.anyPort.add(`${pattern.scheme}://${pattern.host}`);
     }
     this.regexps = spec.regexps;
     this.functions = spec.functions;
-    this.needsParse = this.anyPort.size > 0 || this.subdomainKeys.size > 0;
+    this.needsParse = this.anyPort.size > 0 || this.subdomainRules.length > 0 || this.regexps.length > 0;
   }
 
   match(origin: string, context: CorsContext): OriginMatch | Promise<OriginMatch> {
     if (this.exact.has(origin)) return OriginMatch.AllowedExact;
-    if (this.needsParse && this.matchesPattern(origin)) return OriginMatch.Allowed;
-    for (const regexp of this.regexps) {
-      if (regexp.test(origin)) return OriginMatch.Allowed;
+    const parts = this.needsParse ? parseRequestOrigin(origin) : undefined;
+    if (parts !== undefined) {
+      if (this.matchesPattern(parts)) return OriginMatch.AllowedPattern;
+      for (const regexp of this.regexps) {
+        if (regexp.test(origin)) return OriginMatch.AllowedRegExp;
+      }
     }
     if (this.functions.length === 0) return OriginMatch.Refused;
     return this.askFunctions(origin, context);
   }
 
-  private matchesPattern(origin: string): boolean {
-    const parts = parseRequestOrigin(origin);
-    if (parts === undefined) return false;
-    const { scheme, host, port } = parts;
+  /** Whether any of the RegExp rules matches `origin` (for the credentials guard's probe; `origin` is serialised). */
+  regExpsMatch(origin: string): boolean {
+    for (const regexp of this.regexps) {
+      if (regexp.test(origin)) return true;
+    }
+    return false;
+  }
+
+  private matchesPattern({ scheme, host, port }: RequestOriginParts): boolean {
     if (this.anyPort.size > 0 && this.anyPort.has(`${scheme}://${host}`)) return true;
-    if (this.subdomainKeys.size === 0 || host.charCodeAt(0) === 0x5b) return false;
-    const portSuffix = port === '' ? '' : `:${port}`;
-    // Try every proper suffix of the host that starts at a label boundary: "a.b.example.com" -> ".b.example.com", ".example.com", ".com".
-    for (let dot = host.indexOf('.'); dot > 0; dot = host.indexOf('.', dot + 1)) {
-      const key = `${scheme}://*${host.slice(dot)}`;
-      if (this.subdomainKeys.has(key + portSuffix) || this.subdomainKeys.has(`${key}:*`)) return true;
+    if (this.subdomainRules.length === 0 || host.charCodeAt(0) === 0x5b) return false;
+    // Compare each rule's ".suffix" with the end of the host in place: no substring, no lookup key per label.
+    for (const rule of this.subdomainRules) {
+      if (rule.scheme !== scheme || host.length <= rule.dotSuffix.length || !host.endsWith(rule.dotSuffix)) continue;
+      if (rule.port === '*' || rule.port === port) return true;
     }
     return false;
   }

@@ -1,7 +1,8 @@
 /**
  * Splits a request's Origin header into scheme, host and port in one pass over its characters, without regex,
- * validating that it is a serialised origin as browsers send it (lower-case, ASCII, no path).
- * Returns undefined for anything else. Only used when the exact-origin lookup missed.
+ * validating that it is a serialised origin as browsers send it (lower-case, ASCII, no path, a canonical port) and
+ * that its host is within DNS limits. Returns undefined for anything else. Only used when the exact-origin lookup
+ * missed; patterns and RegExps only ever see origins that passed it.
  */
 export interface RequestOriginParts {
   scheme: string;
@@ -9,6 +10,15 @@ export interface RequestOriginParts {
   /** '' when the origin has no explicit port. */
   port: string;
 }
+
+/** DNS limits (RFC 1035): a name of at most 253 characters, labels of at most 63. */
+export const MAX_HOST_LENGTH = 253;
+export const MAX_LABEL_LENGTH = 63;
+/** Real hosts have well under ten labels; DNS would allow 127. Bounds the work per origin on `*.` patterns. */
+export const MAX_HOST_LABELS = 32;
+
+/** Ports browsers omit from a serialised origin (the WHATWG URL Standard's special schemes). */
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { http: '80', https: '443', ws: '80', wss: '443', ftp: '21' };
 
 export function parseRequestOrigin(origin: string): RequestOriginParts | undefined {
   const schemeEnd = origin.indexOf('://');
@@ -29,19 +39,26 @@ export function parseRequestOrigin(origin: string): RequestOriginParts | undefin
       const ok = (c >= 0x30 && c <= 0x3a) || (c >= 0x61 && c <= 0x66) || c === 0x2e;
       if (!ok) return undefined;
     }
-    if (i >= origin.length) return undefined;
+    if (i >= origin.length || i - hostStart > 46) return undefined; // '[' + the longest IPv6 text form (45)
     i++;
     hostEnd = i;
   } else {
     let previous = 0x2e; // a host may not start with '.'
+    let labels = 1;
+    let labelStart = i;
     for (; i < origin.length; i++) {
       const c = origin.charCodeAt(i);
       if (c === 0x3a /* : */) break;
       const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
       if (!ok || (c === 0x2e && previous === 0x2e)) return undefined;
+      if (c === 0x2e) {
+        if (i - labelStart > MAX_LABEL_LENGTH || ++labels > MAX_HOST_LABELS) return undefined;
+        labelStart = i + 1;
+      }
       previous = c;
     }
     if (previous === 0x2e) return undefined; // empty host or trailing '.'
+    if (i - labelStart > MAX_LABEL_LENGTH || i - hostStart > MAX_HOST_LENGTH) return undefined;
     hostEnd = i;
   }
   let port = '';
@@ -55,6 +72,14 @@ export function parseRequestOrigin(origin: string): RequestOriginParts | undefin
       if (c < 0x30 || c > 0x39) return undefined;
     }
     port = origin.slice(portStart);
+    if (Number(port) > 65535) return undefined;
   }
-  return { scheme: origin.slice(0, schemeEnd), host: origin.slice(hostStart, hostEnd), port };
+  const scheme = origin.slice(0, schemeEnd);
+  if (port !== '' && DEFAULT_PORTS[scheme] === port) return undefined; // browsers never send the default port
+  return { scheme, host: origin.slice(hostStart, hostEnd), port };
+}
+
+/** An origin as browsers serialise it: `null`, or `scheme://host[:port]` that parseRequestOrigin accepts. */
+export function isSerialisedOrigin(origin: string): boolean {
+  return origin === 'null' || parseRequestOrigin(origin) !== undefined;
 }
