@@ -52,13 +52,14 @@ export function parseRequestOrigin(origin: string): RequestOriginParts | undefin
       const ok = (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
       if (!ok || (c === 0x2e && previous === 0x2e)) return undefined;
       if (c === 0x2e) {
-        if (i - labelStart > MAX_LABEL_LENGTH || ++labels > MAX_HOST_LABELS) return undefined;
+        if (++labels > MAX_HOST_LABELS) return undefined;
         labelStart = i + 1;
+      } else if (i - labelStart >= MAX_LABEL_LENGTH || i - hostStart >= MAX_HOST_LENGTH) {
+        return undefined; // stop at the first character past a DNS limit
       }
       previous = c;
     }
     if (previous === 0x2e) return undefined; // empty host or trailing '.'
-    if (i - labelStart > MAX_LABEL_LENGTH || i - hostStart > MAX_HOST_LENGTH) return undefined;
     hostEnd = i;
   }
   let port = '';
