@@ -10,7 +10,7 @@ import { CORS_DEFAULTS } from './options.js';
 import { type OriginPattern, isLoopbackHost, parseOriginRule } from './origins/parse-rule.js';
 import { isPublicSuffix } from './origins/public-suffix.js';
 import { checkBacktracking, findUnescapedDot, isAnchored } from './origins/regex-safety.js';
-import { parseRequestOrigin } from './origins/request-origin.js';
+import { MAX_HOST_LABELS, parseRequestOrigin } from './origins/request-origin.js';
 import type { AllowedHeaderSet } from './request-headers.js';
 import { FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, NORMALIZED_METHODS, isForbiddenRequestHeader, isToken, toList } from './tokens.js';
 
@@ -194,10 +194,13 @@ function addStringRule(rule: string, path: string, settings: NormalisedSettings,
       problems.push({ severity: settings.credentials ? 'error' : 'warning', code: 'origin-public-suffix-wildcard', message });
     }
   }
-  if (!reportRule(problems, path, settings, report) || !pattern) return;
   // A rule that is not a serialised origin never matches what a browser sends (as with the incumbents, which compare
   // it literally), so it is left out rather than compared: nothing but a serialised origin is ever reflected.
-  if (pattern.kind === 'exact' && pattern.origin !== 'null' && parseRequestOrigin(pattern.origin) === undefined) return;
+  const serialised = pattern?.kind !== 'exact' || pattern.origin === 'null' || parseRequestOrigin(pattern.origin) !== undefined;
+  if (!serialised && problems.length === 0) {
+    problems.push({ severity: 'error', code: 'origin-invalid', message: `origin '${rule}' is not an origin a browser can send (a host ending in a number must be a dotted IPv4 address like 192.0.2.1; at most ${MAX_HOST_LABELS} labels)` });
+  }
+  if (!reportRule(problems, path, settings, report) || !pattern || !serialised) return;
   settings.patterns.push(pattern);
 }
 

@@ -3,6 +3,7 @@
  * (Timing lives in tools/bench; these tests assert what a browser would see and what startup reports.)
  */
 import { describe, expect, it, jest } from '@jest/globals';
+import fc from 'fast-check';
 import { type CorsDecision, CorsConfigError, type CorsOptions, createCorsPolicy } from '../src/index.js';
 import { header } from './decision-assertions.js';
 
@@ -188,5 +189,48 @@ describe('Private Network Access for any origin (11.12)', () => {
 
   it('says nothing for listed origins', () => {
     expect(createCorsPolicy({ origin: 'https://app.example.com', privateNetworkAccess: true, logger: false }).warnings).toEqual([]);
+  });
+});
+
+describe('Access-Control-Allow-Origin is always a serialised origin, * or null (11.11, property)', () => {
+  const junk = fc.oneof(
+    fc.string(),
+    fc.string({ unit: 'binary' }),
+    fc.tuple(fc.constantFrom('https://a.example.com', 'http://localhost'), fc.constantFrom('\r\n', '\n', '/', ':0', ':80', ':443', ':99999', ' ', '.'), fc.string()).map((parts) => parts.join('')),
+  );
+  const policies: CorsOptions[] = [
+    { origin: true },
+    { origin: () => true },
+    { origin: async () => true },
+    { origin: /^https?:\/\/[a-z.]+(:\d+)?$/ },
+    { origin: ['https://*.example.com:*', 'http://localhost:*'] },
+    { origin: /^https:\/\/[a-z]+\.example\.com$/m, strict: false },
+  ];
+
+  it('holds for any Origin a client or adapter passes in', async () => {
+    const compiled = policies.map((options) => createCorsPolicy({ ...options, logger: false }));
+    await fc.assert(
+      fc.asyncProperty(junk, async (origin) => {
+        for (const policy of compiled) {
+          for (const request of [{ method: 'GET', origin }, { method: 'OPTIONS', origin, requestMethod: 'GET' }]) {
+            const acao = header(await policy.evaluate(request), 'access-control-allow-origin');
+            if (acao === undefined || acao === '*' || acao === 'null') continue;
+            expect(acao).toMatch(/^[a-z][a-z0-9+.-]*:\/\/[a-z0-9.-]+(:[1-9][0-9]{0,4})?$/);
+            expect(acao).toBe(new URL(acao).origin);
+          }
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('exact origins a browser cannot send are startup errors', () => {
+  it.each(['https://a.example.com.0', 'http://0x7f.0.0.1', 'http://127.0.0.01', `https://${'a.'.repeat(40)}example.com`])('refuses %s', (rule) => {
+    expect(problemsOf({ origin: rule }).map((p) => p.code)).toEqual(['origin-invalid']);
+  });
+
+  it('accepts a dotted IPv4 origin', () => {
+    expect(problemsOf({ origin: ['http://192.0.2.1:8080', 'https://10.0.0.1'] })).toEqual([]);
   });
 });

@@ -60,6 +60,9 @@ export function parseRequestOrigin(origin: string): RequestOriginParts | undefin
       previous = c;
     }
     if (previous === 0x2e) return undefined; // empty host or trailing '.'
+    // No top-level domain starts with a digit: such a host is an IPv4 address to the URL parser (or invalid), and only
+    // the canonical dotted form is ever serialised (`https://a.example.com.0`, `http://0x7f.1` are not origins).
+    if (origin.charCodeAt(labelStart) <= 0x39 && !isCanonicalIpv4(origin, hostStart, i)) return undefined;
     hostEnd = i;
   }
   let port = '';
@@ -83,4 +86,26 @@ export function parseRequestOrigin(origin: string): RequestOriginParts | undefin
 /** An origin as browsers serialise it: `null`, or `scheme://host[:port]` that parseRequestOrigin accepts. */
 export function isSerialisedOrigin(origin: string): boolean {
   return origin === 'null' || parseRequestOrigin(origin) !== undefined;
+}
+
+/** `origin.slice(start, end)` is four decimal numbers 0-255 without leading zeros, joined by dots. */
+function isCanonicalIpv4(origin: string, start: number, end: number): boolean {
+  let parts = 0;
+  let value = -1;
+  let digits = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i === end ? 0x2e : origin.charCodeAt(i);
+    if (c === 0x2e) {
+      if (digits === 0 || value > 255 || ++parts > 4) return false;
+      value = -1;
+      digits = 0;
+    } else if (c >= 0x30 && c <= 0x39) {
+      if (digits > 0 && value === 0) return false; // a leading zero
+      value = value === -1 ? c - 0x30 : value * 10 + (c - 0x30);
+      if (++digits > 3) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
 }
