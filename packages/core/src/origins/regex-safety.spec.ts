@@ -54,3 +54,11 @@ describe('findUnescapedDot', () => {
     expect(findUnescapedDot(source)).toBe(expected);
   });
 });
+
+describe('checkBacktracking memory', () => {
+  it('gives the same verdict object for the same RegExp source and flags, so per-route policies analyse it once', () => {
+    const first = checkBacktracking(/^https:\/\/[a-z]+\.memo\.example$/);
+    expect(checkBacktracking(/^https:\/\/[a-z]+\.memo\.example$/)).toBe(first);
+    expect(checkBacktracking(/^https:\/\/[a-z]+\.memo\.example$/i)).not.toBe(first);
+  });
+});

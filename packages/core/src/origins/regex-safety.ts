@@ -37,6 +37,19 @@ export type BacktrackingVerdict = { safe: true } | { safe: false; reason: string
  * polynomial time. Startup only.
  */
 export function checkBacktracking(regexp: RegExp): BacktrackingVerdict {
+  // Adapters compile one policy per route, each with the global RegExps: analyse each RegExp once per process.
+  const key = `${regexp.flags}/${regexp.source}`;
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    verdict = analyse(regexp);
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+const verdicts = new Map<string, BacktrackingVerdict>();
+
+function analyse(regexp: RegExp): BacktrackingVerdict {
   let result: ReturnType<typeof isSafe>;
   try {
     result = isSafe(regexp, ANALYSIS_LIMITS);
