@@ -162,7 +162,9 @@ class CompiledCorsPolicy implements CorsPolicy {
       const unsafe = this.credentialsGuard?.refusal(match === OriginMatch.Allowed ? 'function' : 'regexp', origin);
       if (unsafe !== undefined) return this.refuse(kind, unsafe, request, context);
     }
-    if (match !== OriginMatch.Refused && match !== OriginMatch.FunctionFailed) return this.allowOrigin(kind, origin, request, context);
+    if (match === OriginMatch.Allowed || match === OriginMatch.AllowedRegExp || match === OriginMatch.AllowedPattern || match === OriginMatch.AllowedExact) {
+      return this.allowOrigin(kind, origin, request, context);
+    }
     if (match === OriginMatch.FunctionFailed) return this.refuse(kind, reasons.originFunctionError(origin), request, context);
     return this.refuse(kind, this.originRefusal(origin), request, context);
   }
