@@ -81,6 +81,21 @@ describe('many-label origins (11.2)', () => {
   });
 });
 
+describe('many *. rules', () => {
+  it('finds each rule by its own suffix only, whatever the number of rules', async () => {
+    const origin = Array.from({ length: 100 }, (_, i) => `https://*.tenant-${i}.example.com`);
+    const policy = createCorsPolicy({ origin: [...origin, 'https://*.b.example.com:8443'], logger: false });
+    const allowed = async (o: string) => (await policy.evaluate({ method: 'GET', origin: o })).allowed;
+    expect(await allowed('https://eu.app.tenant-57.example.com')).toBe(true);
+    expect(await allowed('https://a.tenant-99.example.com')).toBe(true);
+    expect(await allowed('https://a.tenant-100.example.com')).toBe(false);
+    expect(await allowed('https://tenant-5.example.com')).toBe(false);
+    expect(await allowed('https://a.xtenant-5.example.com')).toBe(false);
+    expect(await allowed('https://a.b.example.com:8443')).toBe(true);
+    expect(await allowed('https://a.b.example.com')).toBe(false);
+  });
+});
+
 describe('strict: false never widens (11.4)', () => {
   it('says that a broken rule is ignored under credentials', () => {
     const policy = createCorsPolicy({ origin: ['https://*.github.io'], credentials: true, strict: false, logger: false });

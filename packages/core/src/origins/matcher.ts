@@ -1,6 +1,6 @@
 /**
- * The compiled origin check. Exact origins sit in a hash set; `*.` and `:*` patterns are compared with the request
- * origin's host in place (no string per suffix, so a many-label host costs no more than a short one); RegExps see only
+ * The compiled origin check. Exact origins sit in a hash set; `*.` rules are found by hashing the request's host
+ * from the right and compared in place (no string per suffix, so a many-label host costs no more than a short one); RegExps see only
  * origins that parsed as serialised origins within DNS limits; functions run only where configured.
  */
 import type { CorsContext, OriginFunction } from '../options.js';
@@ -36,7 +36,8 @@ export class OriginMatcher {
   private readonly exact = new Set<string>();
   /** `scheme://host` of `host:*` rules. */
   private readonly anyPort = new Set<string>();
-  private readonly subdomainRules: SubdomainRule[] = [];
+  /** Subdomain rules by the hash of their `.suffix` read right to left (see suffixHash). */
+  private readonly subdomainRules = new Map<number, SubdomainRule[]>();
   private readonly regexps: RegExp[];
   private readonly functions: OriginFunction[];
   private readonly needsParse: boolean;
@@ -44,12 +45,12 @@ export class OriginMatcher {
   constructor(private readonly spec: OriginMatcherSpec) {
     for (const pattern of spec.patterns) {
       if (pattern.kind === 'exact') this.exact.add(pattern.origin);
-      else if (pattern.subdomains) this.subdomainRules.push({ scheme: pattern.scheme, dotSuffix: `.${pattern.host}`, port: pattern.port });
+      else if (pattern.subdomains) this.addSubdomainRule({ scheme: pattern.scheme, dotSuffix: `.${pattern.host}`, port: pattern.port });
       else this.anyPort.add(`${pattern.scheme}://${pattern.host}`);
     }
     this.regexps = spec.regexps;
     this.functions = spec.functions;
-    this.needsParse = this.anyPort.size > 0 || this.subdomainRules.length > 0 || this.regexps.length > 0;
+    this.needsParse = this.anyPort.size > 0 || this.subdomainRules.size > 0 || this.regexps.length > 0;
   }
 
   match(origin: string, context: CorsContext): OriginMatch | Promise<OriginMatch> {
@@ -73,13 +74,29 @@ export class OriginMatcher {
     return false;
   }
 
+  private addSubdomainRule(rule: SubdomainRule): void {
+    let hash = 0;
+    for (let i = rule.dotSuffix.length - 1; i >= 0; i--) hash = suffixHash(hash, rule.dotSuffix.charCodeAt(i));
+    const rules = this.subdomainRules.get(hash);
+    if (rules) rules.push(rule);
+    else this.subdomainRules.set(hash, [rule]);
+  }
+
   private matchesPattern({ scheme, host, port }: RequestOriginParts): boolean {
     if (this.anyPort.size > 0 && this.anyPort.has(`${scheme}://${host}`)) return true;
-    if (this.subdomainRules.length === 0 || host.charCodeAt(0) === 0x5b) return false;
-    // Compare each rule's ".suffix" with the end of the host in place: no substring, no lookup key per label.
-    for (const rule of this.subdomainRules) {
-      if (rule.scheme !== scheme || host.length <= rule.dotSuffix.length || !host.endsWith(rule.dotSuffix)) continue;
-      if (rule.port === '*' || rule.port === port) return true;
+    if (this.subdomainRules.size === 0 || host.charCodeAt(0) === 0x5b) return false;
+    // One pass from the right, hashing as it goes; at each label boundary the hash names the rules for that
+    // ".suffix", which are then compared in place: no substring, cost bounded by the host's length (<= 253).
+    let hash = 0;
+    for (let i = host.length - 1; i > 0; i--) {
+      const c = host.charCodeAt(i);
+      hash = suffixHash(hash, c);
+      if (c !== 0x2e) continue;
+      const rules = this.subdomainRules.get(hash);
+      if (rules === undefined) continue;
+      for (const rule of rules) {
+        if (rule.dotSuffix.length === host.length - i && rule.scheme === scheme && (rule.port === '*' || rule.port === port) && host.endsWith(rule.dotSuffix)) return true;
+      }
     }
     return false;
   }
@@ -119,6 +136,11 @@ export class OriginMatcher {
     this.spec.cache?.set(origin, allowed);
     return allowed ? OriginMatch.Allowed : OriginMatch.Refused;
   }
+}
+
+/** One step of a 32-bit polynomial hash over a suffix read right to left. */
+function suffixHash(hash: number, charCode: number): number {
+  return (Math.imul(hash, 31) + charCode) | 0;
 }
 
 function isThenable(value: unknown): value is Promise<boolean> {
