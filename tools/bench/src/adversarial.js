@@ -17,10 +17,12 @@ function cases() {
   const distinct = Array.from({ length: 4096 }, (_, i) => `https://site-${i}.example.net`);
   return [
     ['*. pattern: a normal origin (baseline)', subdomains, [get('https://api.example.com')], true],
+    ['*. pattern: a normal refused origin (baseline for refusals)', subdomains, [get('https://api.example.org')], false],
     ['*. pattern: 31 labels (the most accepted)', subdomains, [get(`https://${'a.'.repeat(29)}example.com`)], true],
     ['*. pattern: 2 KB origin of 1,000 labels', subdomains, [get(`https://${'a.'.repeat(1000)}example.com`)], false],
     ['*. pattern: 253-character host (3 labels of 63), not matching', subdomains, [get(`https://${`${label63}.`.repeat(3)}${label63.slice(0, 49)}.example.org`)], false],
     ['RegExp: a normal origin (baseline)', regexp, [get('https://api.example.com')], true],
+    ['RegExp: a normal refused origin (baseline for refusals)', regexp, [get('https://api.example.org')], false],
     ['RegExp: 31 labels, failing at the end', regexp, [get(`https://${'a.'.repeat(29)}example.co`)], false],
     ['RegExp: 253-character host, failing at the end', regexp, [get(`https://${`${label63}.`.repeat(3)}${'a'.repeat(50)}.example.co`)], false],
     ['RegExp: 2 KB origin (refused before the RegExp)', regexp, [get(`https://${'a'.repeat(2000)}.example.com`)], false],
