@@ -171,6 +171,7 @@ export type RefusalCode =
   | 'origin-too-long'
   | 'origin-function-error'
   | 'origin-function-timeout'
+  | 'credentials-origin-unsafe'
   | 'cors-disabled'
   | 'method-not-allowed'
   | 'method-case-mismatch'

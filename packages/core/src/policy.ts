@@ -9,6 +9,8 @@ import type { CorsContext, CorsDecision, CorsOptions, CorsReason, CorsRequest, C
 import { CORS_DEFAULTS } from './options.js';
 import { OriginMatch, OriginMatcher } from './origins/matcher.js';
 import { OriginFunctions } from './origins/origin-functions.js';
+import { CredentialsGuard } from './origins/credentials-guard.js';
+import { isSerialisedOrigin } from './origins/request-origin.js';
 import { reasons, summarise } from './reasons.js';
 import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
 import { OriginGrant, type PreflightRoutes, type SiblingJudge, guardPreflightForSiblings } from './preflight-siblings.js';
@@ -77,6 +79,8 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   readonly allowsAnyHeader: boolean;
   readonly methods: readonly string[];
   private readonly matcher: OriginMatcher;
+  /** With credentials: re-checks origins that only a RegExp or an origin function allowed. */
+  private readonly credentialsGuard: CredentialsGuard | undefined;
   private readonly dependsOnOrigin: boolean;
   private readonly methodSet: ReadonlySet<string>;
   private readonly methodsSummary: string;
@@ -130,6 +134,7 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
         logger: s.logger,
       }),
     });
+    this.credentialsGuard = s.credentials ? new CredentialsGuard((probe) => this.matcher.regExpsMatch(probe)) : undefined;
     this.dependsOnOrigin = s.enabled && !s.anyOrigin;
     this.methodSet = new Set(s.methods);
     this.methodsSummary = s.anyMethod ? '*' : summarise(s.methods, 20);
@@ -178,8 +183,13 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     const s = this.settings;
     if (!s.enabled || origin.length > this.maxOriginLength) return OriginGrant.Refused;
     if (s.anyOrigin || s.reflectAnyOrigin) return OriginGrant.AsConfigured;
+    const grant = (match: OriginMatch): OriginGrant => {
+      if (match === OriginMatch.AllowedAny) return OriginGrant.WithoutCredentials;
+      if (match === OriginMatch.Refused || match === OriginMatch.FunctionFailed || match === OriginMatch.FunctionTimedOut) return OriginGrant.Refused;
+      return this.opaqueRefusal(match, origin) === undefined ? OriginGrant.AsConfigured : OriginGrant.Refused;
+    };
     const match = this.matcher.match(origin, context);
-    return typeof match === 'number' ? grantOf(match) : match.then(grantOf);
+    return typeof match === 'number' ? grant(match) : match.then(grant);
   }
 
   allowsMethod(method: string): boolean {
@@ -204,7 +214,11 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     if (s.anyOrigin) {
       return kind === 'actual' ? this.allowedAnyActual : this.preflight('*', request, context);
     }
-    if (s.reflectAnyOrigin) return this.allowOrigin(kind, origin, request, context);
+    if (s.reflectAnyOrigin) {
+      // Only a serialised origin is ever reflected, whatever bytes an adapter passes in.
+      if (!isSerialisedOrigin(origin)) return this.refuse(kind, reasons.originMalformed(origin), request, context);
+      return this.allowOrigin(kind, origin, request, context);
+    }
     const match = this.matcher.match(origin, context);
     if (typeof match === 'number') return this.afterOriginMatch(match, kind, origin, request, context);
     return match.then((result) => this.afterOriginMatch(result, kind, origin, request, context));
@@ -212,11 +226,26 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
 
   private afterOriginMatch(match: OriginMatch, kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {
     if (match === OriginMatch.AllowedExact && kind === 'actual') return this.allowedExactActual(origin);
-    if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return this.allowOrigin(kind, origin, request, context);
     if (match === OriginMatch.AllowedAny) return kind === 'actual' ? this.allowedAnyByFunction : this.preflight('*', request, context);
+    const opaque = this.opaqueRefusal(match, origin);
+    if (opaque !== undefined) return this.refuse(kind, opaque, request, context);
+    if (match === OriginMatch.Allowed || match === OriginMatch.AllowedRegExp || match === OriginMatch.AllowedPattern || match === OriginMatch.AllowedExact) {
+      return this.allowOrigin(kind, origin, request, context);
+    }
     if (match === OriginMatch.FunctionFailed) return this.refuse(kind, reasons.originFunctionError(origin), request, context);
     if (match === OriginMatch.FunctionTimedOut) return this.refuse(kind, reasons.originFunctionTimeout(origin, this.settings.originTimeout), request, context);
     return this.refuse(kind, this.originRefusal(origin), request, context);
+  }
+
+  /**
+   * Origins allowed by a RegExp or an origin function are opaque to the startup checks: an origin function may allow
+   * anything it is given, so only a serialised origin goes into Access-Control-Allow-Origin, and under credentials
+   * the guard checks them again.
+   */
+  private opaqueRefusal(match: OriginMatch, origin: string): CorsReason | undefined {
+    if (match !== OriginMatch.Allowed && match !== OriginMatch.AllowedRegExp) return undefined;
+    if (match === OriginMatch.Allowed && !isSerialisedOrigin(origin)) return reasons.originMalformed(origin);
+    return this.credentialsGuard?.refusal(match === OriginMatch.Allowed ? 'function' : 'regexp', origin);
   }
 
   private originRefusal(origin: string): CorsReason {
@@ -313,11 +342,6 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     }
     return decision;
   }
-}
-
-function grantOf(match: OriginMatch): OriginGrant {
-  if (match === OriginMatch.Allowed || match === OriginMatch.AllowedExact) return OriginGrant.AsConfigured;
-  return match === OriginMatch.AllowedAny ? OriginGrant.WithoutCredentials : OriginGrant.Refused;
 }
 
 function headerSafe(character: string): string {

@@ -21,6 +21,8 @@ export const reasons = {
     refusal('origin-function-error', `the origin function threw, rejected, called back with an error or gave an answer polycors cannot read for '${origin}'; refused (fail closed). The error was passed to the logger`),
   originFunctionTimeout: (origin: string, timeout: number): CorsReason =>
     refusal('origin-function-timeout', `the origin function did not answer within ${timeout} ms (originTimeout) for '${origin}'; refused (fail closed). A function of two parameters that returns nothing waits for its callback`),
+  credentialsOriginUnsafe: (origin: string, why: string): CorsReason =>
+    refusal('credentials-origin-unsafe', `origin '${origin}' was allowed by a RegExp or an origin function, but ${why}, so it may not read credentialed responses; list it as an exact origin if it really should`),
   corsDisabled: (): CorsReason => refusal('cors-disabled', 'CORS is turned off for this route (cors: false); cross-origin pages cannot read it'),
   methodNotAllowed: (method: string, allowed: string): CorsReason =>
     refusal('method-not-allowed', `method ${method} is not allowed (allowed: ${allowed}); ${BROWSER_SAYS} "Method ${method} is not allowed by Access-Control-Allow-Methods in preflight response." Add it to 'methods' if this route should accept it`),

@@ -10,7 +10,8 @@ import { CORS_DEFAULTS } from './options.js';
 import { shapeOf } from './origins/call-origin-function.js';
 import { type OriginPattern, isLoopbackHost, parseOriginRule } from './origins/parse-rule.js';
 import { isPublicSuffix } from './origins/public-suffix.js';
-import { hasNestedQuantifier, isAnchored } from './origins/regex-safety.js';
+import { checkBacktracking, findUnescapedDot, isAnchored } from './origins/regex-safety.js';
+import { MAX_HOST_LABELS, parseRequestOrigin } from './origins/request-origin.js';
 import type { AllowedHeaderSet } from './request-headers.js';
 import { FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, NORMALIZED_METHODS, isForbiddenRequestHeader, isToken, toList } from './tokens.js';
 
@@ -103,6 +104,7 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
   };
 
   validateOrigin(options, settings, report);
+  validatePrivateNetworkAccess(credentials, settings, report);
   validateMethods(options, settings, context, report);
   validateAllowedHeaders(options, settings, report);
   validateExposedHeaders(options, settings, report);
@@ -171,36 +173,83 @@ function validateOrigin(options: CorsOptions, settings: NormalisedSettings, repo
   settings.originRules = summary;
 }
 
+/**
+ * Reports a rule's problems and says whether the rule may still allow anything (`strict: false`): a rule with an
+ * error is ignored under credentials, so `strict: false` never lets a mistaken rule answer with credentials.
+ */
+function reportRule(problems: { severity: Severity; code: ConfigProblemCode; message: string }[], path: string, settings: NormalisedSettings, report: Report): boolean {
+  for (const problem of problems) report(problem.severity, path, problem.code, problem.message);
+  const broken = problems.some((problem) => problem.severity === 'error');
+  if (broken && settings.credentials && !settings.strict) {
+    report('warning', path, 'origin-rule-ignored', 'this rule has an error, so with credentials it is ignored and allows nothing (strict: false never allows a mistaken rule with credentials)');
+  }
+  return !(broken && settings.credentials);
+}
+
 function addStringRule(rule: string, path: string, settings: NormalisedSettings, report: Report): void {
   const parsed = parseOriginRule(rule);
-  for (const problem of parsed.problems) report('error', path, problem.code, problem.message);
+  const problems: { severity: Severity; code: ConfigProblemCode; message: string }[] = parsed.problems.map((problem) => ({ severity: 'error', ...problem }));
   const pattern = parsed.pattern;
-  if (!pattern) return;
+  if (pattern) {
+    const scheme = pattern.kind === 'exact' ? pattern.origin.slice(0, Math.max(pattern.origin.indexOf(':'), 0)) : pattern.scheme;
+    const host = pattern.kind === 'exact' ? hostOf(pattern.origin) : pattern.host;
+    const secure = scheme === 'https' || (scheme === 'http' && host !== undefined && isLoopbackHost(host));
+    if (settings.credentials && !secure && host !== undefined && rule !== 'null') {
+      const fix = scheme === 'http' ? `use 'https://${rule.slice(7)}'` : `serve the page over https instead`;
+      problems.push({ severity: 'error', code: 'origin-insecure-with-credentials', message: `origin '${rule}' is not https, with credentials: anyone on the network can read or inject its traffic and act as the user (only https, or http on loopback, may send credentials); ${fix}` });
+    }
+    if (pattern.kind === 'pattern' && pattern.subdomains && isPublicSuffix(pattern.host)) {
+      const message = `origin '${rule}' allows every subdomain of the public suffix '${pattern.host}', which strangers can register; name your own domain ('${pattern.scheme}://*.your-app.${pattern.host}')`;
+      problems.push({ severity: settings.credentials ? 'error' : 'warning', code: 'origin-public-suffix-wildcard', message });
+    }
+  }
+  // A rule that is not a serialised origin never matches what a browser sends (as with the incumbents, which compare
+  // it literally), so it is left out rather than compared: nothing but a serialised origin is ever reflected.
+  const serialised = pattern?.kind !== 'exact' || pattern.origin === 'null' || parseRequestOrigin(pattern.origin) !== undefined;
+  if (!serialised && problems.length === 0) {
+    problems.push({ severity: 'error', code: 'origin-invalid', message: `origin '${rule}' is not an origin a browser can send (a host ending in a number must be a dotted IPv4 address like 192.0.2.1; at most ${MAX_HOST_LABELS} labels)` });
+  }
+  if (!reportRule(problems, path, settings, report) || !pattern || !serialised) return;
   settings.patterns.push(pattern);
-  const scheme = pattern.kind === 'exact' ? pattern.origin.slice(0, pattern.origin.indexOf(':')) : pattern.scheme;
-  const host = pattern.kind === 'exact' ? hostOf(pattern.origin) : pattern.host;
-  if (settings.credentials && scheme === 'http' && host !== undefined && !isLoopbackHost(host)) {
-    report('error', path, 'origin-insecure-with-credentials', `origin '${rule}' is plain http with credentials: anyone on the network can read or inject its traffic and act as the user; use 'https://${rule.slice(7)}'`);
-  }
-  if (pattern.kind === 'pattern' && pattern.subdomains && isPublicSuffix(pattern.host)) {
-    const message = `origin '${rule}' allows every subdomain of the public suffix '${pattern.host}', which strangers can register; name your own domain ('${pattern.scheme}://*.your-app.${pattern.host}')`;
-    report(settings.credentials ? 'error' : 'warning', path, 'origin-public-suffix-wildcard', message);
-  }
 }
 
 function addRegExpRule(rule: RegExp, path: string, settings: NormalisedSettings, report: Report): void {
+  const problems: { severity: Severity; code: ConfigProblemCode; message: string }[] = [];
+  const error = (code: ConfigProblemCode, message: string) => problems.push({ severity: 'error', code, message });
   if (!isAnchored(rule.source)) {
-    report('error', path, 'origin-regex-unanchored', `RegExp ${rule} is not anchored, so 'https://example.com.evil.com' can match; write it as /^...$/ (one ^ at the start, one $ at the end, no top-level |)`);
+    error('origin-regex-unanchored', `RegExp ${rule} is not anchored, so 'https://example.com.evil.com' can match; write it as /^...$/ (one ^ at the start, one $ at the end, no top-level |)`);
   }
-  if (hasNestedQuantifier(rule.source)) {
-    report('error', path, 'origin-regex-catastrophic', `RegExp ${rule} nests quantifiers (like (a+)+), which can take exponential time on a hostile Origin; use a single quantifier per group or a '*.' pattern`);
+  const backtracking = checkBacktracking(rule);
+  if (!backtracking.safe) {
+    error('origin-regex-catastrophic', `RegExp ${rule} is refused: ${backtracking.reason}. Use a pattern such as 'https://*.example.com' (matched without any RegExp), or give each part of the RegExp one way to match`);
   }
-  let regexp = rule;
+  const dot = findUnescapedDot(rule.source);
+  if (dot !== -1) {
+    const escaped = `${rule.source.slice(0, dot)}\\${rule.source.slice(dot)}`;
+    error('origin-regex-unescaped-dot', `RegExp ${rule} has an unescaped '.' (at ${dot}), which matches any character: /^https:\\/\\/app.example.com$/ also matches 'https://appxexample.com'; write /${escaped}/ or use the origin string`);
+  }
   if (rule.global || rule.sticky) {
-    report('error', path, 'origin-regex-flags', `RegExp ${rule} has the g or y flag, which makes test() remember lastIndex between requests and skip matches; remove the flag`);
-    regexp = new RegExp(rule.source, rule.flags.replace(/[gy]/g, ''));
+    error('origin-regex-flags', `RegExp ${rule} has the g or y flag, which makes test() remember lastIndex between requests and skip matches; remove the flag`);
   }
-  settings.regexps.push(regexp);
+  if (rule.multiline) {
+    error('origin-regex-flags', `RegExp ${rule} has the m flag, so ^ and $ match at line breaks and an Origin carrying a line break passes the anchors; remove the flag`);
+  }
+  if (!reportRule(problems, path, settings, report)) return;
+  // strict: false keeps an unanchored or dotted RegExp as the incumbents test it, but never one that can stall the server.
+  if (!backtracking.safe) return;
+  settings.regexps.push(rule.global || rule.sticky || rule.multiline ? new RegExp(rule.source, rule.flags.replace(/[gym]/g, '')) : rule);
+}
+
+/** Private Network Access lets public sites reach servers on a private network: answering it for any origin opens that network to the web. */
+function validatePrivateNetworkAccess(credentials: boolean, settings: NormalisedSettings, report: Report): void {
+  if (!settings.privateNetworkAccess || !(settings.anyOrigin || settings.reflectAnyOrigin)) return;
+  const message = `privateNetworkAccess: true with ${settings.anyOrigin ? "origin '*'" : 'origin: true (any origin reflected)'} answers 'Access-Control-Allow-Private-Network: true' to every public website, letting any site reach this server on your private network; list the origins allowed to`;
+  if (credentials) {
+    report('error', 'privateNetworkAccess', 'private-network-any-origin', message);
+    settings.privateNetworkAccess = false; // strict: false never widens: no private-network answers for everyone
+  } else {
+    report('warning', 'privateNetworkAccess', 'private-network-any-origin', message);
+  }
 }
 
 function validateMethods(options: CorsOptions, settings: NormalisedSettings, context: ValidateContext, report: Report): void {

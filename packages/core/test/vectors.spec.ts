@@ -3,7 +3,7 @@ import { CorsConfigError, createCorsPolicy } from '../src/index.js';
 import { header, listOf } from './decision-assertions.js';
 import { loadConfigErrorVectors, loadRequestVectors } from './vectors.js';
 
-describe('shared request vectors', () => {
+describe('request vectors', () => {
   const vectors = loadRequestVectors();
 
   it('loads a non-trivial set of vectors', () => {
@@ -27,7 +27,7 @@ describe('shared request vectors', () => {
   });
 });
 
-describe('shared config-error vectors', () => {
+describe('config-error vectors', () => {
   const vectors = loadConfigErrorVectors();
 
   it.each(vectors.map((vector) => [vector.name, vector] as const))('%s', (_name, vector) => {
@@ -41,6 +41,8 @@ describe('shared config-error vectors', () => {
       }
       expect(thrown).toBeInstanceOf(CorsConfigError);
       expect((thrown as CorsConfigError).problems.length).toBeGreaterThan(0);
+      const codes = (thrown as CorsConfigError).problems.map((problem) => problem.code);
+      for (const code of vector.codes ?? []) expect(codes).toContain(code);
     } else {
       expect(build).not.toThrow();
     }

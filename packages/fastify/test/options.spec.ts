@@ -2,7 +2,6 @@ import { describe, expect, it } from '@jest/globals';
 import { CORS_DEFAULTS, CorsConfigError } from '@polycors/core';
 import Fastify from 'fastify';
 import polycors from '../src/index.js';
-import { loadRequestVectors } from '../../core/test/vectors.js';
 import { collectingLogger, preflight, useServers } from './helpers.js';
 
 const APP = 'https://app.example.com';
@@ -273,33 +272,5 @@ describe('routes registered before polycors', () => {
     }, { prefix: '/api' });
     await expect(app.ready()).resolves.toBeDefined();
     await app.close();
-  });
-});
-
-describe('shared request vectors through HTTP', () => {
-  const vectors = loadRequestVectors();
-  it.each(vectors.map((vector) => [vector.name, vector] as const))('%s', async (_name, vector) => {
-    const options = { ...vector.options, logger: false as const };
-    // The plugin policy (no route serves /vector) is createCorsPolicy(options) with core's default methods.
-    if (options.methods === undefined) options.methods = [...CORS_DEFAULTS.methods];
-    const { send } = await start(async (app) => {
-      await app.register(polycors, options as never);
-    });
-    const { request, expect: want } = vector;
-    const headers: Record<string, string> = {};
-    if (request.origin !== undefined) headers.origin = request.origin;
-    if (request.requestMethod !== undefined) headers['access-control-request-method'] = request.requestMethod;
-    if (request.requestHeaders !== undefined) headers['access-control-request-headers'] = request.requestHeaders;
-    const response = await send(request.method, '/vector', headers);
-    const isPreflight = request.method === 'OPTIONS' && request.requestMethod !== undefined && request.origin !== undefined;
-    if (want.allowed !== undefined && isPreflight) expect(response.status).toBe(want.allowed ? 204 : 403);
-    if (want.acao !== undefined) expect(response.headers['access-control-allow-origin'] ?? null).toBe(want.acao);
-    if (want.acac !== undefined) expect(response.headers['access-control-allow-credentials'] === 'true').toBe(want.acac);
-    if (want.varyOrigin !== undefined) expect(/(^|,\s*)origin(\s*,|$)/i.test(String(response.headers.vary ?? ''))).toBe(want.varyOrigin);
-    if (want.acamIncludes) expect(String(response.headers['access-control-allow-methods']).split(/,\s*/)).toContain(want.acamIncludes);
-    if (want.acahIncludes) {
-      const allowed = String(response.headers['access-control-allow-headers'] ?? '').toLowerCase().split(/,\s*/);
-      for (const name of want.acahIncludes) expect(allowed.includes(name.toLowerCase()) || allowed.includes('*')).toBe(true);
-    }
   });
 });

@@ -1,4 +1,4 @@
-/** The shared vectors, through real HTTP: once as the global policy, once as a route's own policy. */
+/** The project's vectors (packages/core/test/vectors), through real HTTP: once as the global policy, once as a route's own policy. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Router from '@koa/router';
 import Koa from 'koa';
@@ -44,7 +44,7 @@ function check(reply: Reply, vector: RequestVector): void {
   }
 }
 
-describe('shared request vectors through HTTP', () => {
+describe('request vectors through HTTP', () => {
   const servers: { global: Running; route: Running }[] = [];
 
   beforeAll(async () => {
@@ -87,7 +87,7 @@ describe('shared request vectors through HTTP', () => {
   });
 });
 
-describe('shared config-error vectors, at cors() and at corsRoute()', () => {
+describe('config-error vectors, at cors() and at corsRoute()', () => {
   it.each(loadConfigErrorVectors().map((vector) => [vector.name, vector] as const))('%s', (_name, vector) => {
     const options = { ...vector.options, logger: false } as KoaCorsOptions;
     const router = new Router();

@@ -1,4 +1,4 @@
-/** The shared request vectors, through real HTTP on both adapters: one handler per vector, with its options. */
+/** The project's request vectors (packages/core/test/vectors), through real HTTP on both adapters: one handler per vector, with its options. */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { All, Controller, Module } from '@nestjs/common';
 import { Cors, CorsModule } from '../src/index.js';
@@ -28,7 +28,7 @@ function list(value: string | null): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
 }
 
-describe.each(PLATFORMS)('shared request vectors over HTTP on %s', (platform) => {
+describe.each(PLATFORMS)('request vectors over HTTP on %s', (platform) => {
   let server: RunningApp;
   beforeAll(async () => {
     server = await startApp(platform, VectorsModule);
@@ -41,6 +41,7 @@ describe.each(PLATFORMS)('shared request vectors over HTTP on %s', (platform) =>
     if (request.origin !== undefined) headers.origin = request.origin;
     if (request.requestMethod !== undefined) headers['access-control-request-method'] = request.requestMethod;
     if (request.requestHeaders !== undefined) headers['access-control-request-headers'] = request.requestHeaders;
+    if (request.requestPrivateNetwork !== undefined) headers['access-control-request-private-network'] = request.requestPrivateNetwork;
     const reply: Reply = await send(`${server.url}/vector/${index}`, { method: request.method, headers });
     const reached = reply.body.includes('"reached":true');
     const acao = reply.header('access-control-allow-origin');

@@ -4,11 +4,12 @@
  * `policy.evaluate` alone and as evaluate + writing the decision onto the response (what an adapter does, which is
  * the comparable number). One task call runs a batch of requests
  * (sized so a call takes about 0.25 ms), so timer resolution does not dominate.
- * Plus: the cost of refusing 1 MiB of Access-Control-Request-Headers.
+ * Plus: the cost of refusing 1 MiB of Access-Control-Request-Headers, and hostile origins (`adversarial.js`).
  */
 import { createRequire } from 'node:module';
 import { Bench } from 'tinybench';
 import { appendVary, createCorsPolicy } from '@polycors/core';
+import { runAdversarial } from './adversarial.js';
 import { WORKLOADS, corsPackageOptions, koaCorsOptions, polycorsOptions } from './workloads.js';
 
 const require = createRequire(import.meta.url);
@@ -173,7 +174,7 @@ export async function runMicro({ time, warmupTime }, log) {
     results.push(row);
     log?.(`  ${workload.id.padEnd(10)} ${Object.entries(row.contenders).map(([name, r]) => `${name}: ${r.nsPerRequest?.toFixed(0)} ns`).join(' | ')}`);
   }
-  return { workloads: results, hugeHeaders: await runHugeHeaders({ time, warmupTime }, log) };
+  return { workloads: results, hugeHeaders: await runHugeHeaders({ time, warmupTime }, log), adversarial: await runAdversarial({ time, warmupTime }, log) };
 }
 
 /**

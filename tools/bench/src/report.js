@@ -153,6 +153,17 @@ function microTable(micro) {
   return `${out.join('\n')}\n\n${huge.join('\n')}`;
 }
 
+/** Hostile origins (issue 11): per-request rows beside their baseline, then one-off startup and reference timings. */
+function adversarialTable(rows) {
+  const perRequest = ['| Origin | Length | Verdict | Median | p99 |', '|---|---:|---|---:|---:|'];
+  const once = ['| Once | Time | Result |', '|---|---:|---|'];
+  for (const row of rows) {
+    if (row.medianUs !== undefined) perRequest.push(`| ${row.case} | ${row.originLength} | ${row.allowed ? 'allowed' : 'refused'} | ${row.medianUs.toFixed(2)} µs | ${row.p99Us.toFixed(2)} µs |`);
+    else once.push(`| ${row.case} | ${row.ms.toFixed(0)} ms | ${row.note} |`);
+  }
+  return `${perRequest.join('\n')}\n\n${once.join('\n')}`;
+}
+
 export function renderMarkdown(report) {
   const env = report.environment;
   const s = report.settings;
@@ -190,6 +201,9 @@ export function renderMarkdown(report) {
       'Over HTTP a 1 MiB header never reaches any CORS code: Node\'s default 16 KiB header limit answers `431` first. The in-process figures show what polycors does if a larger header limit lets it through: it refuses from the length alone (`maxRequestHeadersLength`, default 4096), without scanning the value. The 4 KiB row is the longest value it parses by default (every name checked against the allowlist), the 64 KiB row the most a configuration can make it parse.',
       '',
     );
+    if (report.micro.adversarial) {
+      parts.push('## Adversarial origins (issue 11, in-process)', '', '`policy.evaluate` on hostile origins (`tools/bench/src/adversarial.js`), each beside the normal origin of the same policy.', '', adversarialTable(report.micro.adversarial), '');
+    }
   }
   parts.push(
     '## What is measured',

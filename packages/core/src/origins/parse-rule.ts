@@ -5,6 +5,7 @@
  */
 import { domainToASCII } from 'node:url';
 import type { ConfigProblemCode } from '../config-error.js';
+import { MAX_HOST_LENGTH, MAX_LABEL_LENGTH } from './request-origin.js';
 
 export type OriginPattern =
   | { kind: 'exact'; origin: string }
@@ -118,6 +119,10 @@ export function parseOriginRule(rule: string): ParsedOriginRule {
   }
   if (!isIpv6 && (host.startsWith('.') || host.endsWith('.') || host.includes('..'))) {
     problems.push({ code: 'origin-invalid', message: `${quoted} has an empty label in its host` });
+    return { problems };
+  }
+  if (!isIpv6 && (host.length > MAX_HOST_LENGTH || host.split('.').some((label) => label.length > MAX_LABEL_LENGTH))) {
+    problems.push({ code: 'origin-invalid', message: `${quoted} has a host beyond DNS limits (at most ${MAX_HOST_LENGTH} characters, labels of at most ${MAX_LABEL_LENGTH}); no browser can send it` });
     return { problems };
   }
   if (rawScheme !== scheme || host !== host.toLowerCase()) {

@@ -1,23 +1,33 @@
 /**
- * A deliberately small public-suffix check for `*.` patterns, with no dependency on the full Public Suffix List:
- * every single-label suffix (`*.com`, `*.dev`) plus the multi-label suffixes where people most often deploy
- * front ends (shared hosting where any stranger can get a subdomain). A pattern on one of these lets any customer
- * of that host read credentialed responses.
+ * Public suffixes from the full Public Suffix List (ICANN and private sections, through tldts): names under which
+ * strangers can register their own sites (`com`, `co.il`, `github.io`, `myshopify.com`, `blob.core.windows.net`).
+ * A `*.` pattern on one of them lets any such stranger read credentialed responses.
  */
-const SHARED_HOSTING_SUFFIXES: ReadonlySet<string> = new Set([
-  'github.io', 'gitlab.io', 'pages.dev', 'workers.dev', 'vercel.app', 'now.sh', 'netlify.app', 'netlify.com',
-  'herokuapp.com', 'herokudns.com', 'web.app', 'firebaseapp.com', 'appspot.com', 'azurewebsites.net',
-  'azurestaticapps.net', 'cloudfront.net', 'amazonaws.com', 's3.amazonaws.com', 'elasticbeanstalk.com',
-  'onrender.com', 'fly.dev', 'glitch.me', 'repl.co', 'replit.dev', 'ngrok.io', 'ngrok-free.app', 'ngrok.app',
-  'blogspot.com', 'wordpress.com', 'surge.sh', 'railway.app', 'up.railway.app', 'deno.dev', 'codesandbox.io',
-  'csb.app', 'stackblitz.io', 'webcontainer.io', 'bitbucket.io', 'pythonanywhere.com', 'fastly.net',
-  'trycloudflare.com', 'loca.lt', 'localtunnel.me',
-  // Common second-level country registries.
-  'co.uk', 'org.uk', 'ac.uk', 'gov.uk', 'com.au', 'net.au', 'org.au', 'co.jp', 'ne.jp', 'or.jp', 'co.nz',
-  'co.za', 'com.br', 'com.cn', 'com.mx', 'com.tr', 'co.in', 'co.kr', 'com.sg', 'com.hk', 'com.tw',
-]);
+import { parse } from 'tldts';
 
-/** `suffix` is the part after `*.` (`example.com`, `github.io`). */
+const PSL_OPTIONS = { allowPrivateDomains: true, extractHostname: false, validateHostname: false, detectIp: true } as const;
+
+/** `suffix` is the part after `*.` (`example.com`, `github.io`). Single labels count too (`*.internal`: the list's default rule). Startup only. */
 export function isPublicSuffix(suffix: string): boolean {
-  return !suffix.includes('.') || SHARED_HOSTING_SUFFIXES.has(suffix);
+  const parts = parse(suffix, PSL_OPTIONS);
+  return !parts.isIp && parts.publicSuffix === suffix;
+}
+
+/**
+ * The length of `host`'s public suffix, and whether the host is the registrable domain right under it
+ * (`attacker.github.io`, `example.com`) and the suffix is in the list's private section (shared hosting).
+ * Undefined for IP addresses and hosts without a registrable domain.
+ */
+export interface HostSuffix {
+  publicSuffix: string;
+  /** The host is one label above its public suffix. */
+  directlyUnder: boolean;
+  /** The suffix comes from the list's private section (a hosting company's customers, not a registry's). */
+  privateSection: boolean;
+}
+
+export function hostSuffix(host: string): HostSuffix | undefined {
+  const parts = parse(host, PSL_OPTIONS);
+  if (parts.isIp || parts.publicSuffix === null || parts.domain === null) return undefined;
+  return { publicSuffix: parts.publicSuffix, directlyUnder: parts.domain === host, privateSection: parts.isPrivate === true };
 }

@@ -6,11 +6,18 @@ const LIST_FORMAT = "lists are written 'GET, HEAD, POST' (comma and space, as @f
 const NO_ORIGIN = 'a request without Origin is not a CORS request and gets no CORS headers (only Vary: Origin); @fastify/cors sent its fixed origin to every request';
 const FAIL_CLOSED = 'an origin function that throws, rejects or gives an unusable answer refuses the request (fail closed) and logs the error; the request still reaches the app, which answers as usual (here 404/200) instead of a 500';
 
+const SERIALISED = "Access-Control-Allow-Origin only ever carries a serialised origin (scheme://host[:port], as browsers send it), '*' or 'null': an Origin such as 'example.com' or 'https://www.example.com/' is refused whatever a rule or function says, and no browser sends one";
+
 export const DELIBERATE_DIFFERENCES = {
   'cors.test.js': {
     'Should add cors headers (custom values)': 'Access-Control-Expose-Headers is sent on actual responses only (the Fetch Standard ignores it on preflights); also ' + NO_ORIGIN,
     'Should support dynamic config (callback)': NO_ORIGIN,
     'Should support dynamic config (Promise)': NO_ORIGIN,
+    'Dynamic origin resolution (valid origin)': SERIALISED,
+    'Dynamic origin resolution (valid origin - promises)': SERIALISED,
+    'Allow only request from multiple specific origin': SERIALISED,
+    'Allow only request from a specific origin using regex': SERIALISED,
+    'Should always add vary header to `Origin` for reflected origin': SERIALISED,
     'Dynamic origin resolution (errored)': FAIL_CLOSED,
     'Dynamic origin resolution (invalid result)': FAIL_CLOSED,
     'Dynamic origin resolution (errored - promises)': FAIL_CLOSED,
