@@ -1,5 +1,6 @@
 // What a tarball must be before it is published. Returns a list of problems (empty when the tarball is right).
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { SOURCE_CONDITION } from '../../release/manifest.mjs';
@@ -19,16 +20,16 @@ function binOf(pkg, name) {
 }
 
 /** Runs a linter CLI; a non-zero exit is a problem carrying its output. */
-function lint(label, bin, args) {
+async function lint(label, bin, args) {
   try {
-    execFileSync(process.execPath, [bin, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    await promisify(execFile)(process.execPath, [bin, ...args], { encoding: 'utf8' });
     return [];
   } catch (error) {
     return [`${label} failed:\n${error.stdout}${error.stderr}`];
   }
 }
 
-export function checkTarball(packed, unpackInto) {
+export async function checkTarball(packed, unpackInto) {
   const { file, files, manifest } = packed;
   const problems = [];
   const has = new Set(files);
@@ -54,7 +55,7 @@ export function checkTarball(packed, unpackInto) {
   const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
   for (const [, target] of readme.matchAll(RELATIVE_LINK)) problems.push(`README.md links to "${target}", relative: broken on the registry`);
 
-  problems.push(...lint('publint', binOf('publint', 'publint'), ['run', file, '--strict']));
-  problems.push(...lint('attw', binOf('@arethetypeswrong/cli', 'attw'), [file, '--format', 'ascii']));
+  problems.push(...(await lint('publint', binOf('publint', 'publint'), ['run', file, '--strict'])));
+  problems.push(...(await lint('attw', binOf('@arethetypeswrong/cli', 'attw'), [file, '--format', 'ascii'])));
   return problems;
 }
