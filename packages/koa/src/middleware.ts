@@ -10,7 +10,7 @@ import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, 
 import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
 import { APPLIED } from './route-marker.js';
 import { buildRouterTables, resolveRoute, tablesAreCurrent } from './route-resolver.js';
-import { type LayerOptions, translateOptions } from './translate.js';
+import { translateOptions } from './translate.js';
 
 export interface KoaCorsMiddleware extends Middleware {
   /**
