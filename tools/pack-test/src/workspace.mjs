@@ -43,5 +43,10 @@ export function lockstepProblems(packages) {
       }
     }
   }
+  // Changesets keeps the versions together through one `fixed` group, which must hold exactly these packages.
+  const { fixed = [] } = readJson(path.join(WORKSPACE_ROOT, '.changeset/config.json'));
+  const group = new Set(fixed.flat());
+  for (const name of names) if (!group.has(name)) problems.push(`${name} is not in .changeset/config.json's fixed group`);
+  for (const name of group) if (!names.has(name)) problems.push(`.changeset/config.json's fixed group names ${name}, which is not a publishable package`);
   return problems;
 }
