@@ -53,6 +53,23 @@ async function runAsync(command, args, cwd, env = {}) {
   }
 }
 
+// The apps' tsconfigs turn skipLibCheck off (but for the Nest half of cjs-ts: Nest's declarations are large and
+// esm-ts checks ours already), so polycors' own declarations (.d.ts and .d.cts) are checked in each module mode.
+// Errors in other packages' declarations are theirs (@types/koa 3.0.3 trips over content-disposition's types):
+// they are counted, not failed on. Anything in the app's sources or in node_modules/@polycors fails.
+const TSC_ERROR = /^(\S[^(]*)\(\d+,\d+\): error TS\d+/;
+async function typeErrors(dir, args) {
+  const tsc = path.join(dir, 'node_modules/typescript/bin/tsc');
+  const output = await promisify(execFile)(process.execPath, [tsc, ...args, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' }).then(
+    ({ stdout }) => stdout,
+    (error) => `${error.stdout}${error.stderr}`,
+  );
+  const errors = output.split('\n').filter((line) => TSC_ERROR.test(line));
+  const theirs = errors.filter((line) => /node_modules\//.test(line.match(TSC_ERROR)[1]) && !/node_modules\/@polycors\//.test(line.match(TSC_ERROR)[1]));
+  if (theirs.length) console.log(`       (${args.join(' ')}: ${theirs.length} error(s) in third-party declarations, not ours: ${theirs[0].slice(0, 160)})`);
+  return errors.filter((line) => !theirs.includes(line));
+}
+
 /** Starts `node <entry>`, waits for its `READY {json}` line, returns the report and a stop function. */
 function startEntry(cwd, entry) {
   return new Promise((resolve, reject) => {
@@ -130,7 +147,7 @@ for (const app of APPS) await checkApplication(app);
 async function checkApplication(app) {
   const dir = path.join(work, app.name);
   for (const command of app.typecheck) {
-    await step(`${app.name}: ${command.join(' ')}`, () => runAsync(process.execPath, [path.join(dir, 'node_modules/typescript/bin/tsc'), ...command.slice(1)], dir));
+    await step(`${app.name}: ${command.join(' ')}`, () => typeErrors(dir, command.slice(1)));
   }
   await step(`${app.name}: require() and import() every package`, () => runAsync(process.execPath, ['load-all.cjs'], dir).then(() => []));
   await step(`${app.name}: servers answer CORS as configured (${app.servers.join(', ')})`, async () => {
