@@ -7,7 +7,8 @@ async function send(url, method, headers) {
   return { status: response.status, allowOrigin: response.headers.get('access-control-allow-origin'), body: await response.text() };
 }
 
-export async function corsProblems(server, baseUrl) {
+/** `routeOrigin`: an origin only the route's own policy allows; its preflight must be allowed too. */
+export async function corsProblems(server, baseUrl, routeOrigin) {
   const url = `${baseUrl}${SERVED_PATH}`;
   const problems = [];
   const expect = (what, actual, expected) => {
@@ -26,5 +27,11 @@ export async function corsProblems(server, baseUrl) {
   expect('allowed GET status', actual.status, 200);
   expect('allowed GET body', actual.body, 'ok');
   expect('allowed GET Access-Control-Allow-Origin', actual.allowOrigin, ALLOWED_ORIGIN);
+
+  if (routeOrigin) {
+    const routeOnly = await send(url, 'OPTIONS', { origin: routeOrigin, 'access-control-request-method': 'GET' });
+    expect(`preflight from ${routeOrigin} (allowed by the route's policy only) status`, routeOnly.status, 204);
+    expect(`preflight from ${routeOrigin} Access-Control-Allow-Origin`, routeOnly.allowOrigin, routeOrigin);
+  }
   return problems;
 }

@@ -158,7 +158,7 @@ async function checkApplication(app) {
       try {
         for (const [server, url] of Object.entries(report.servers)) {
           seen.push(server);
-          problems.push(...(await corsProblems(server, url)));
+          problems.push(...(await corsProblems(server, url, report.routeOrigins?.[server])));
         }
         if (report.cliVersion !== undefined && report.cliVersion !== version) problems.push(`@polycors/cli VERSION is ${report.cliVersion}, the package is ${version}`);
         if (report.koaIdiom === false) problems.push(`require('@polycors/koa') is not the cors() function with its named exports`);

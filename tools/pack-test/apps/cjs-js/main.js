@@ -15,12 +15,15 @@ const Koa = require('koa');
 
 const OPTIONS = { origin: ['https://app.example.com'] };
 
-// The README's CommonJS layout: register without await, declare routes in after().
+// The README's CommonJS layout: register without await, declare routes in after(). The route's own policy adds an
+// origin, which its preflight must honour: proof that polycors saw the route (a route declared beside register()
+// would have its preflights judged by the plugin's policy alone).
+const ROUTE_ORIGIN = 'https://partner.example.com';
 function startFastify() {
   const app = Fastify();
   app.register(require('@polycors/fastify'), OPTIONS);
   app.after(() => {
-    app.get('/orders', async () => 'ok');
+    app.get('/orders', { config: { cors: { origin: [ROUTE_ORIGIN] } } }, async () => 'ok');
   });
   return app.listen({ port: 0, host: '127.0.0.1' });
 }
@@ -78,7 +81,8 @@ async function main() {
     'nest-fastify': await startNest(new FastifyAdapter()),
   };
   const koaIdiom = typeof cors === 'function' && cors.cors === cors && typeof cors.corsRoute === 'function';
-  console.log(`READY ${JSON.stringify({ servers, configErrorIdentity: await configErrorIdentity(), koaIdiom, cliVersion: VERSION })}`);
+  const routeOrigins = { fastify: ROUTE_ORIGIN };
+  console.log(`READY ${JSON.stringify({ servers, routeOrigins, configErrorIdentity: await configErrorIdentity(), koaIdiom, cliVersion: VERSION })}`);
 }
 
 main().catch((error) => {
