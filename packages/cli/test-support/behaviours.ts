@@ -4,8 +4,8 @@
  * preflight 401/404/redirect, method case, headers not allowed, exposed headers, Max-Age, ...).
  *
  * Each behaviour says what the page does (`request`) and what the browser decides (`expect`, checked against
- * real Chromium by packages/cli/test/chromium-agreement.spec.ts). Import it from `@polycors/cli/behaviours`
- * (sources only, no build needed) and serve it with `startBehaviourServer()`.
+ * real Chromium by packages/cli/test/chromium-agreement.spec.ts). Import it by relative path (it is test support,
+ * never published) and serve it with `startBehaviourServer()`.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

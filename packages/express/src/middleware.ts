@@ -12,7 +12,7 @@ import { type RouteLike, type RouterLike, rootRouter } from './express-layers.js
 import { type ExpressCorsOptions, CORS_PACKAGE_DEFAULT_ORIGIN, type ExpressRoutesSource } from './options.js';
 import { guardOf, guardResponse } from './response-guard.js';
 import { POLYCORS_MIDDLEWARE, type RouteIndex, buildRouteIndex, isCurrent, resolve } from './route-index.js';
-import { APPLIED, type AppliedPolicy, type CorsRouteMarker } from './route-marker.js';
+import { APPLIED, type AppliedPolicy } from './route-marker.js';
 import { type LayerOptions, ORIGIN_MISSING, translateOptions } from './translate.js';
 
 type Next = (error?: unknown) => void;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CORS_DEFAULTS, CorsConfigError } from '@polycors/core';
+import { CorsConfigError } from '@polycors/core';
 import Fastify from 'fastify';
 import polycors from '../src/index.js';
 import { collectingLogger, preflight, useServers } from './helpers.js';

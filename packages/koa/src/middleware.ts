@@ -24,7 +24,7 @@ import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, 
 import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
 import { APPLIED, failMarker } from './route-marker.js';
 import { type BuildInput, buildRouterTables, resolveRoute, resolveServedAt, resolveUnservedMethod, tablesAreCurrent } from './route-resolver.js';
-import { type LayerOptions, translateOptions } from './translate.js';
+import { translateOptions } from './translate.js';
 
 export interface KoaCorsMiddleware extends Middleware {
   /**

@@ -90,7 +90,12 @@ export function summarise(report) {
     met: huge.length > 0 && huge.every((h) => !h.allowed && h.p99Ms < 1),
     detail: huge.map((h) => `${h.case.replace('polycors: ', '')}: p99 ${(h.p99Ms * 1000).toFixed(2)} µs, max ${(h.maxMs * 1000).toFixed(1)} µs`).join('; '),
   });
-  for (const t of targets) if (t.detail === '' || t.detail === 'all 0 ≥ 1.00') (t.met = undefined), (t.detail = '');
+  for (const t of targets) {
+    if (t.detail === '' || t.detail === 'all 0 ≥ 1.00') {
+      t.met = undefined;
+      t.detail = '';
+    }
+  }
 
   const lines = [`Noise floor (second no-CORS process vs first): ${Object.entries(noise).map(([f, n]) => `${f} ${(n * 100).toFixed(1)}%`).join(', ') || 'not measured'}`, 'Targets:'];
   for (const t of targets) lines.push(`  ${t.met === true ? 'MET    ' : t.met === false ? 'MISSED ' : 'NOT RUN'} ${t.target}: ${t.detail || 'not measured'}`);

@@ -29,7 +29,7 @@ export function parseRequestOrigin(origin: string): RequestOriginParts | undefin
     if (!ok) return undefined;
   }
   const hostStart = schemeEnd + 3;
-  let hostEnd = origin.length;
+  let hostEnd: number;
   let i = hostStart;
   if (origin.charCodeAt(i) === 0x5b /* [ */) {
     // IPv6 literal: hex digits, ':' and '.' up to the closing bracket.
