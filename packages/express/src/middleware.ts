@@ -1,16 +1,26 @@
 /**
  * cors(options): the Express middleware. Per request it only translates: request -> CorsRequest, route -> compiled
  * policy (route-index.ts, walking Express's own router), decision -> response. Preflights are answered here and
- * never reach later middleware; actual requests get their headers before downstream runs, and the response guard
- * (response-guard.ts) keeps them, with Vary, whatever the app or an error handler sets later.
+ * never reach later middleware; actual requests get their headers before downstream runs, and core's response guard
+ * (guardResponseHeaders) keeps them, with Vary, whatever the app or an error handler sets later.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsLogger, type CorsRequest, appendVary, isPreflightRequest } from '@polycors/core';
+import {
+  type CorsConfigProblem,
+  CorsConfigError,
+  type CorsDecision,
+  type CorsHeaderConflict,
+  type CorsLogger,
+  type CorsRequest,
+  appendVary,
+  describeHeaderConflict,
+  guardResponseHeaders,
+  isPreflightRequest,
+} from '@polycors/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseurl from 'parseurl';
 import { type CompiledEntry, type Problem, WarningDeduper, compileEntry, resolveLogger } from './compile.js';
 import { type RouteLike, type RouterLike, rootRouter } from './express-layers.js';
 import { type ExpressCorsOptions, CORS_PACKAGE_DEFAULT_ORIGIN, type ExpressRoutesSource } from './options.js';
-import { guardOf, guardResponse } from './response-guard.js';
 import { POLYCORS_MIDDLEWARE, type RouteIndex, buildRouteIndex, isCurrent, resolve } from './route-index.js';
 import { APPLIED, type AppliedPolicy } from './route-marker.js';
 import { type LayerOptions, ORIGIN_MISSING, translateOptions } from './translate.js';
@@ -37,6 +47,8 @@ interface Built {
 interface RequestState {
   built?: Built;
   entry: CompiledEntry;
+  /** The Vary tokens applied, kept when a route's headers are removed (the answer still depended on Origin). */
+  vary: readonly string[];
 }
 
 const STATE = Symbol('polycors.express.request');
@@ -109,10 +121,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     let served: [string, CompiledEntry['policy']][] | undefined;
     let fallback = globalEntry;
     if (index && (preflight || index.hasMarkers)) {
-      // The path as the walked router sees it: the whole URL for an app, the part below the mount for a sub-app
-      // (app.use('/v1', subApp), with cors() in the sub-app's own stack).
-      const isSubApp = !explicit && (req as { app?: { parent?: unknown } }).app?.parent !== undefined;
-      const path = (isSubApp ? parseurl(req as never) : parseurl.original(req as never))?.pathname ?? '/';
+      const path = routedPath(req, !explicit && (req as { app?: { parent?: unknown } }).app?.parent !== undefined);
       const resolution = resolve(index, path, preflight ? (request.requestMethod as string) : request.method, preflight);
       entry = resolution.entry ?? globalEntry;
       served = resolution.served;
@@ -128,25 +137,25 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
         res.end();
         return;
       }
-      (req as unknown as Record<symbol, RequestState>)[STATE] = { built, entry };
+      (req as unknown as Record<symbol, RequestState>)[STATE] = { built, entry, vary: decision.vary };
       (req as unknown as Record<symbol, AppliedPolicy>)[APPLIED] = applied;
-      if (request.origin !== undefined || decision.vary.length > 0) {
-        guardResponse(req, res, request.origin !== undefined, decision.vary, conflict);
-      }
+      if (request.origin !== undefined || decision.vary.length > 0) guard(req, res, decision);
       next();
     };
     if (isPromise(evaluated)) evaluated.then(finish, next);
     else finish(evaluated);
   } as ExpressCorsMiddleware;
 
-  function conflict(req: IncomingMessage, res: ServerResponse, name: string, value: unknown): void {
+  /** Until the headers go out, whatever the app or an error handler sets, the response carries this decision. */
+  function guard(req: IncomingMessage, res: ServerResponse, decision: Pick<CorsDecision, 'headers' | 'vary'>): void {
+    guardResponseHeaders(res, decision, (conflict) => reportConflict(req, conflict));
+  }
+
+  /** A CORS header the app set differently from polycors: logged once per route and header, named as Express routed it. */
+  function reportConflict(req: IncomingMessage, conflict: CorsHeaderConflict): void {
     const route = (req as { route?: RouteLike }).route;
     const where = `${req.method} ${route ? `${(req as { baseUrl?: string }).baseUrl ?? ''}${String(route.path)}` : ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0].slice(0, 200)}`;
-    const ours = res.getHeader(name);
-    reportOnce(
-      `${where}|${name.toLowerCase()}`,
-      `polycors: ${where}: the app set ${name}: ${String(value).slice(0, 200)} on a CORS response; ignored, polycors sends the only CORS headers (${ours === undefined ? 'here: none' : `here: ${String(ours)}`}). Remove the app's own CORS headers and configure the route with corsRoute() instead`,
-    );
+    reportOnce(`${where}|${conflict.header}`, describeHeaderConflict(where, conflict));
   }
 
   /** corsRoute() asks, when it runs, that its route's policy is the one applied (see route-marker.ts). */
@@ -162,6 +171,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
         // A route cors() cannot see (a sub-app, a router not under the given routes): fail closed.
         reportOnce(`unresolved|${method} ${req.url}`, `polycors: corsRoute() on ${method} ${req.url} is not in the routes cors() reads; its CORS headers were removed. Give cors() the app: app.use(cors({ ..., router: app })), or mount the router in it`);
         clearCorsHeaders(res);
+        guard(req, res, { headers: [], vary: state.vary });
         return done();
       }
       const headers = req.headers;
@@ -170,9 +180,9 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       const rewrite = (decision: CorsDecision) => {
         clearCorsHeaders(res);
         writeDecision(res, request, decision);
-        const guard = guardOf(res);
-        if (guard) guard.vary = decision.vary;
+        guard(req, res, decision);
         state.entry = expected;
+        state.vary = decision.vary;
         done();
       };
       if (isPromise(evaluated)) evaluated.then(rewrite, done);
@@ -182,7 +192,6 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
 
   /** Sets the decision's headers (replacing any an earlier layer set) and merges its Vary tokens. */
   function writeDecision(res: ServerResponse, request: CorsRequest, decision: CorsDecision): void {
-    const setHeader = guardOf(res)?.setHeader ?? res.setHeader;
     if (request.origin !== undefined) {
       const earlier = res.getHeader('access-control-allow-origin');
       if (earlier !== undefined) {
@@ -190,10 +199,10 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
         clearCorsHeaders(res);
       }
     }
-    for (const [name, value] of decision.headers) setHeader.call(res, name, value);
+    for (const [name, value] of decision.headers) res.setHeader(name, value);
     if (decision.vary.length > 0) {
       const current = res.getHeader('vary');
-      setHeader.call(res, 'Vary', appendVary(current === undefined ? undefined : Array.isArray(current) ? current.join(', ') : String(current), decision.vary));
+      res.setHeader('Vary', appendVary(current, decision.vary));
     }
   }
 
@@ -221,6 +230,21 @@ function compileGlobal(global: LayerOptions, translationProblems: CorsConfigProb
 
 function clearCorsHeaders(res: ServerResponse): void {
   for (const name of res.getHeaderNames()) if (name.startsWith('access-control-')) res.removeHeader(name);
+}
+
+/**
+ * The path the walked router goes on routing with after cors() calls next(): Express re-reads `req.url` at every
+ * layer, so a middleware before cors() that rewrote it (`req.url = req.url.slice(3)`) changes the route Express
+ * runs; `req.baseUrl` is the part a mount above cors() trimmed (`app.use('/api', cors())`). In a sub-app
+ * (app.use('/v1', subApp), cors() in the sub-app's own stack) the sub-app's router sees only the part below its mount.
+ */
+function routedPath(req: IncomingMessage, isSubApp: boolean): string {
+  const pathname = parseurl(req as never)?.pathname ?? '/';
+  const base = (req as { baseUrl?: string }).baseUrl ?? '';
+  if (isSubApp || base === '') return pathname;
+  // A mount that took the whole path (/api for app.use('/api', cors())) leaves '/', which Express removes again.
+  if (pathname === '/' && !(parseurl.original(req as never)?.pathname ?? '').endsWith('/')) return base;
+  return `${base}${pathname}`;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

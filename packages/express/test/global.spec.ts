@@ -111,8 +111,30 @@ describe.each(EXPRESS_MAJORS)('%s: cors() for the whole app', (_name, express) =
     expect(head.header('access-control-allow-origin')).toBe(APP);
     expect(varyTokens(head)).toEqual(['accept-encoding', 'origin']);
     const conflicts = logger.warnings.filter((message) => message.includes('the app set'));
-    expect(conflicts.filter((message) => message.includes('GET /data: the app set Access-Control-Allow-Origin'))).toHaveLength(1);
+    expect(conflicts.filter((message) => message.includes('GET /data: the app set access-control-allow-origin: *; sent polycors'))).toHaveLength(1);
     expect(conflicts.some((message) => message.includes('GET /head'))).toBe(true);
+  });
+
+  it("keeps the app's Access-Control-Expose-Headers beside polycors', and polycors' headers on a response the app flushes itself", async () => {
+    const logger = recordingLogger();
+    const { application } = app({ origin: APP, exposedHeaders: ['x-request-id'], logger });
+    application.get('/page', (_req: Request, res: Response) => void res.set('Access-Control-Expose-Headers', 'x-page').send('page'));
+    application.get('/events', (_req: Request, res: Response) => {
+      res.setHeader('Content-Type', 'text/event-stream');
+      res.setHeader('Access-Control-Allow-Origin', '*');
+      res.flushHeaders();
+      res.end('data: 1\n\n');
+    });
+    const server = await start(application);
+    const page = await send(server, '/page', 'GET', { origin: APP });
+    expect(page.header('access-control-expose-headers')).toBe('x-page, x-request-id');
+    const events = await send(server, '/events', 'GET', { origin: APP });
+    expect(events.body).toBe('data: 1\n\n');
+    expect(events.header('access-control-allow-origin')).toBe(APP);
+    expect(varyTokens(events)).toEqual(['origin']);
+    expect(logger.warnings.filter((message) => message.includes('GET /events: the app set access-control-allow-origin'))).toHaveLength(1);
+    const refused = await send(server, '/events', 'GET', { origin: 'https://evil.example' });
+    expect(corsHeaders(refused)).toEqual({});
   });
 
   it('keeps Vary: Origin on requests without Origin when the app replaces Vary', async () => {

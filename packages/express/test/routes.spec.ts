@@ -159,14 +159,104 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     expect((await preflight(server, '/%E0%A4%A', APP, 'PUT')).status).toBe(204);
   });
 
+  it('a percent-encoded mount path, route segment or slash is judged as Express routes it; an encoded param still reaches its route', async () => {
+    const app = express();
+    app.use(cors({ origin: APP, logger: false }));
+    const api = express.Router();
+    api.put('/admin', corsRoute(false), ok);
+    api.put('/items/:id', corsRoute(false), (req: Request, res: Response) => void res.send(req.params.id));
+    app.use('/api', api);
+    const server = await start(app);
+    for (const path of ['/%61pi/admin', '/api/%61dmin', '/api%2Fadmin', '/api/admin%2F']) {
+      expect((await send(server, path, 'PUT', { origin: APP })).status).toBe(404);
+      expect((await preflight(server, path, APP, 'PUT')).status).toBe(204); // no route runs: the global policy
+    }
+    expect((await preflight(server, '/api/admin', APP, 'PUT')).status).toBe(403);
+    expect((await send(server, '/api/items/%61', 'PUT', { origin: APP })).body).toBe('a');
+    expect((await preflight(server, '/api/items/%61', APP, 'PUT')).status).toBe(403);
+  });
+
+  it("follows a mounted router's own strict and caseSensitive options, and the app's for the mount path", async () => {
+    const app = express();
+    app.use(cors({ origin: APP, logger: false }));
+    const admin = express.Router({ strict: true, caseSensitive: true });
+    admin.put('/Users', corsRoute(false), ok);
+    const loose = express.Router();
+    loose.put('/users', corsRoute(false), ok);
+    app.use('/admin', admin);
+    app.use('/loose', loose);
+    const server = await start(app);
+    // The app matches the mount path case-insensitively; the router matches its routes exactly.
+    for (const [path, served] of [['/ADMIN/Users', true], ['/admin/users', false], ['/admin/Users/', false], ['/loose/USERS/', true]] as const) {
+      expect((await send(server, path, 'PUT', { origin: APP })).status).toBe(served ? 200 : 404);
+      expect((await preflight(server, path, APP, 'PUT')).status).toBe(served ? 403 : 204);
+    }
+  });
+
+  it('resolves the path Express routes on: after a rewrite of req.url before cors(), and below the mount of app.use(path, cors())', async () => {
+    const rewritten = express();
+    rewritten.use((req: Request, _res: Response, next: NextFunction) => {
+      if (req.url.startsWith('/v1/')) req.url = req.url.slice(3); // an API version prefix stripped before the routes
+      next();
+    });
+    rewritten.use(cors({ origin: APP, logger: false }));
+    rewritten.put('/admin', corsRoute(false), ok);
+    const rewrittenServer = await start(rewritten);
+    expect((await send(rewrittenServer, '/v1/admin', 'PUT', { origin: APP })).body).toBe('ok');
+    expect((await preflight(rewrittenServer, '/v1/admin', APP, 'PUT')).status).toBe(403);
+
+    const mounted = express();
+    mounted.set('strict routing', true);
+    mounted.use('/api', cors({ origin: APP, logger: false }));
+    mounted.put('/api', corsRoute(false), ok);
+    mounted.put('/api/admin', corsRoute(false), ok);
+    const mountedServer = await start(mounted);
+    expect((await send(mountedServer, '/api', 'PUT', { origin: APP })).body).toBe('ok');
+    expect((await preflight(mountedServer, '/api', APP, 'PUT')).status).toBe(403);
+    expect((await send(mountedServer, '/api/', 'PUT', { origin: APP })).status).toBe(404);
+    expect((await preflight(mountedServer, '/api/', APP, 'PUT')).status).toBe(204); // no route runs: the global policy
+    expect((await preflight(mountedServer, '/api/admin', APP, 'PUT')).status).toBe(403);
+  });
+
+  it('keeps the sibling rule inside one app.route() and across routers mounted at the same path', async () => {
+    const app = express();
+    app.use(cors({ origin: APP, maxAge: 600, logger: false }));
+    app.route('/doc').get(ok).patch(corsRoute({ origin: ADMIN, inherit: false }), ok).delete(corsRoute(false), ok);
+    const reader = express.Router();
+    reader.get('/report', ok);
+    const writer = express.Router();
+    writer.put('/report', corsRoute({ origin: ADMIN, allowedHeaders: ['x-admin-token'], inherit: false }), ok);
+    app.use('/api', reader);
+    app.use('/api', writer);
+    const server = await start(app);
+
+    const get = await preflight(server, '/doc', APP, 'GET');
+    expect(get.status).toBe(204);
+    expect(methodsOf(get.header('access-control-allow-methods'))).toEqual(['GET', 'HEAD']);
+    expect((await preflight(server, '/doc', APP, 'PATCH')).status).toBe(403);
+    expect((await preflight(server, '/doc', APP, 'DELETE')).status).toBe(403);
+    const patch = await preflight(server, '/doc', ADMIN, 'PATCH');
+    expect(patch.status).toBe(204);
+    expect(methodsOf(patch.header('access-control-allow-methods'))).toEqual(['PATCH']);
+
+    const report = await preflight(server, '/api/report', APP, 'GET');
+    expect(report.status).toBe(204);
+    expect(methodsOf(report.header('access-control-allow-methods'))).not.toContain('PUT');
+    expect((await preflight(server, '/api/report', APP, 'PUT', 'x-admin-token')).status).toBe(403);
+    const put = await preflight(server, '/api/report', ADMIN, 'PUT', 'x-admin-token');
+    expect(put.status).toBe(204);
+    expect(put.header('access-control-allow-headers')).toBe('x-admin-token');
+  });
+
   it('applies the policy of the route Express actually runs when an earlier route calls next()', async () => {
     const app = express();
     app.use(cors({ origin: APP, logger: false }));
     app.get('/items/:id', (req: Request, res: Response, next: NextFunction) => (req.params.id === 'new' ? next() : res.send('item')));
-    app.get('/items/new', corsRoute(false), (_req: Request, res: Response) => void res.send('new'));
+    app.get('/items/new', corsRoute(false), (_req: Request, res: Response) => void res.set('Access-Control-Allow-Origin', '*').send('new'));
     const server = await start(app);
     const reply = await send(server, '/items/new', 'GET', { origin: APP });
     expect(reply.body).toBe('new');
+    // The guard follows the re-decision: no CORS headers, the handler's own '*' included.
     expect(corsHeaders(reply)).toEqual({});
   });
 
@@ -238,7 +328,7 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
   it('fails closed for a corsRoute() that cors() cannot see (inside a sub-app): no CORS headers, one warning', async () => {
     const logger = recordingLogger();
     const sub = express();
-    sub.put('/x', corsRoute({ origin: ADMIN, inherit: false }), ok);
+    sub.put('/x', corsRoute({ origin: ADMIN, inherit: false }), (_req: Request, res: Response) => void res.set('Access-Control-Allow-Origin', APP).send('ok'));
     const app = express();
     app.use(cors({ origin: APP, logger }));
     app.use('/sub', sub);
