@@ -15,6 +15,7 @@ import {
   describeHeaderConflict,
   guardResponseHeaders,
   isPreflightRequest,
+  releaseResponseHeaders,
 } from '@polycors/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseurl from 'parseurl';
@@ -139,7 +140,8 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       }
       (req as unknown as Record<symbol, RequestState>)[STATE] = { built, entry, vary: decision.vary };
       (req as unknown as Record<symbol, AppliedPolicy>)[APPLIED] = applied;
-      if (request.origin !== undefined || decision.vary.length > 0) guard(req, res, decision);
+      // As in every adapter, a route with CORS off (corsRoute(false)) is not guarded: its CORS headers are the app's.
+      if (entry.policy.enabled && (request.origin !== undefined || decision.vary.length > 0)) guard(req, res, decision);
       next();
     };
     if (isPromise(evaluated)) evaluated.then(finish, next);
@@ -180,7 +182,8 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       const rewrite = (decision: CorsDecision) => {
         clearCorsHeaders(res);
         writeDecision(res, request, decision);
-        guard(req, res, decision);
+        if (expected.policy.enabled) guard(req, res, decision);
+        else releaseResponseHeaders(res);
         state.entry = expected;
         state.vary = decision.vary;
         done();

@@ -250,12 +250,31 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
     const app = express();
     app.use(cors({ origin: APP, logger: false }));
     app.get('/items/:id', (req: Request, res: Response, next: NextFunction) => (req.params.id === 'new' ? next() : res.send('item')));
-    app.get('/items/new', corsRoute(false), (_req: Request, res: Response) => void res.set('Access-Control-Allow-Origin', '*').send('new'));
+    app.get('/items/new', corsRoute(false), (_req: Request, res: Response) => void res.send('new'));
     const server = await start(app);
     const reply = await send(server, '/items/new', 'GET', { origin: APP });
     expect(reply.body).toBe('new');
-    // The guard follows the re-decision: no CORS headers, the handler's own '*' included.
     expect(corsHeaders(reply)).toEqual({});
+  });
+
+  it("leaves a corsRoute(false) route's CORS to the app, as every adapter does: polycors sends none and keeps none of its own", async () => {
+    const app = express();
+    app.use(cors({ origin: APP, logger: false }));
+    const own = (_req: Request, res: Response) => void res.set('Access-Control-Allow-Origin', 'https://partner.example').send('own');
+    app.get('/hook', corsRoute(false), own);
+    // Resolved first to the global route, then re-decided when the marker of the route Express runs confirms.
+    app.get('/items/:id', (req: Request, res: Response, next: NextFunction) => (['new', 'old'].includes(req.params.id as string) ? next() : res.send('item')));
+    app.get('/items/new', corsRoute(false), own);
+    app.get('/items/old', corsRoute({ exposedHeaders: ['x-page'] }), (_req: Request, res: Response) => void res.set('Access-Control-Allow-Origin', '*').send('old'));
+    const server = await start(app);
+    for (const path of ['/hook', '/items/new']) {
+      const reply = await send(server, path, 'GET', { origin: APP });
+      expect(reply.body).toBe('own');
+      expect(corsHeaders(reply)).toEqual({ 'access-control-allow-origin': 'https://partner.example' });
+    }
+    // A route with a policy keeps polycors' answer, whatever its handler sets.
+    const old = await send(server, '/items/old', 'GET', { origin: APP });
+    expect(corsHeaders(old)).toEqual({ 'access-control-allow-origin': APP, 'access-control-expose-headers': 'x-page' });
   });
 
   it('routes added after the first request are read on the next one; build() validates at startup, naming METHOD /path', async () => {
