@@ -4,19 +4,7 @@
  * never reach later middleware; actual requests get their headers before downstream runs, and core's response guard
  * (guardResponseHeaders) keeps them, with Vary, whatever the app or an error handler sets later.
  */
-import {
-  type CorsConfigProblem,
-  CorsConfigError,
-  type CorsDecision,
-  type CorsHeaderConflict,
-  type CorsLogger,
-  type CorsRequest,
-  appendVary,
-  describeHeaderConflict,
-  guardResponseHeaders,
-  isPreflightRequest,
-  releaseResponseHeaders,
-} from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsHeaderConflict, type CorsLogger, type CorsRequest, appendVary, describeHeaderConflict, guardResponseHeaders, isPreflightRequest, releaseResponseHeaders } from '@polycors/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseurl from 'parseurl';
 import { type CompiledEntry, type Problem, WarningDeduper, compileEntry, resolveLogger } from './compile.js';
