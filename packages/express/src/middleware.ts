@@ -118,6 +118,9 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     }
     const evaluated = entry.policy.evaluate(request, req, preflight ? { served: served ?? [], fallback: fallback.policy } : undefined);
     const finish = (decision: CorsDecision) => {
+      // An async origin function can answer after something before cors() answered (a request timeout): then the
+      // response is gone, and neither headers nor later middleware may run (setHeader would throw, unhandled).
+      if (res.headersSent) return;
       writeDecision(res, request, decision);
       if (decision.kind === 'preflight' && !decision.continue) {
         res.statusCode = decision.status as number;
@@ -168,6 +171,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       const request: CorsRequest = { method, origin: headers.origin };
       const evaluated = expected.policy.evaluate(request, req);
       const rewrite = (decision: CorsDecision) => {
+        if (res.headersSent) return; // answered meanwhile, as in finish above
         clearCorsHeaders(res);
         writeDecision(res, request, decision);
         if (expected.policy.enabled) guard(req, res, decision);

@@ -138,6 +138,35 @@ describe.each(EXPRESS_MAJORS)('%s: cors() for the whole app', (_name, express) =
     expect(corsHeaders(refused)).toEqual({});
   });
 
+  it('an origin function answering after an earlier middleware already answered (a request timeout) changes nothing and runs nothing', async () => {
+    const unhandled: unknown[] = [];
+    const record = (reason: unknown) => void unhandled.push(reason);
+    process.on('unhandledRejection', record);
+    try {
+      const seen: string[] = [];
+      const application = express();
+      // connect-timeout's shape: a timer answers 503 while the request is still being handled.
+      application.use((_req: Request, res: Response, next: NextFunction) => {
+        setTimeout(() => void res.status(503).send('timeout'), 20);
+        next();
+      });
+      application.use(cors({ origin: (origin: string | undefined) => new Promise<boolean>((resolve) => setTimeout(() => resolve(origin === APP), 80)), logger: false }));
+      application.use((req: Request, res: Response) => {
+        seen.push(`${req.method} ${req.path}`);
+        res.send('late');
+      });
+      const server = await start(application);
+      const actual = await send(server, '/data', 'GET', { origin: APP });
+      const refused = await preflight(server, '/data', APP, 'PUT');
+      expect([actual.status, actual.body, refused.status]).toEqual([503, 'timeout', 503]);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      expect(seen).toEqual([]);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', record);
+    }
+  });
+
   it('keeps Vary: Origin on requests without Origin when the app replaces Vary', async () => {
     const { application } = app();
     application.get('/data', (_req: Request, res: Response) => void res.set('Vary', 'Accept-Language').send('data'));
