@@ -116,6 +116,22 @@ describe('guardResponseHeaders on a real Node response', () => {
     expect(values(lines, 'vary')).toEqual(['Cookie, Origin']);
   });
 
+  it('once released, keeps a writeHead wrapper installed after the guard (on-headers, as compression or express-session)', async () => {
+    const { lines } = await respond((_req, res) => {
+      guardResponseHeaders(res, refused);
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+        this.setHeader('x-response-time', '1ms');
+        return (writeHead as (...args: unknown[]) => ServerResponse).apply(this, args);
+      } as ServerResponse['writeHead'];
+      releaseResponseHeaders(res);
+      res.setHeader('access-control-allow-origin', '*');
+      res.end();
+    });
+    expect(values(lines, 'x-response-time')).toEqual(['1ms']);
+    expect(values(lines, 'access-control-allow-origin')).toEqual(['*']);
+  });
+
   it('lets the headers go out untouched once released', async () => {
     const { lines } = await respond((_req, res) => {
       guardResponseHeaders(res, allowed);

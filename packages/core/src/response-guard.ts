@@ -89,7 +89,8 @@ export interface GuardableResponse {
 }
 
 interface GuardState {
-  decision: DecisionHeaders;
+  /** undefined: released while another writeHead wrapper sat above the guard, which now only passes through. */
+  decision: DecisionHeaders | undefined;
   onConflict?: (conflict: CorsHeaderConflict) => void;
   writeHead: (...args: unknown[]) => unknown;
 }
@@ -118,6 +119,11 @@ export function releaseResponseHeaders(res: GuardableResponse): void {
   const target = res as Guarded;
   const state = target[kGuard];
   if (!state) return;
+  // A wrapper installed after the guard (on-headers: compression, express-session, response-time) must keep running.
+  if (target.writeHead !== guardedWriteHead) {
+    state.decision = undefined;
+    return;
+  }
   target.writeHead = state.writeHead;
   target[kGuard] = undefined;
 }
@@ -128,7 +134,7 @@ function guardedWriteHead(this: Guarded, statusCode: unknown, ...rest: unknown[]
   const state = this[kGuard] as GuardState;
   this.writeHead = state.writeHead;
   this[kGuard] = undefined;
-  if (this.headersSent) return state.writeHead.call(this, statusCode, ...rest);
+  if (this.headersSent || !state.decision) return state.writeHead.call(this, statusCode, ...rest);
   const hasMessage = typeof rest[0] === 'string';
   const given = (hasMessage ? rest[1] : rest[0]) as HeadersArgument;
   const headers = settle(this, given, state);
@@ -139,7 +145,7 @@ function guardedWriteHead(this: Guarded, statusCode: unknown, ...rest: unknown[]
 function settle(res: Guarded, given: HeadersArgument, state: GuardState): HeadersArgument {
   // writeHead's own headers win over setHeader's, as in Node.
   const fromArgument = watchedIn(given);
-  const changes = settleCorsHeaders(state.decision, (header) => (fromArgument.has(header) ? fromArgument.get(header) : res.getHeader(header)));
+  const changes = settleCorsHeaders(state.decision as DecisionHeaders, (header) => (fromArgument.has(header) ? fromArgument.get(header) : res.getHeader(header)));
   if (changes.length === 0) return given;
   const changed = new Set(changes.map((change) => change.header));
   let headers: HeadersArgument;

@@ -272,6 +272,20 @@ describe.each(EXPRESS_MAJORS)('%s: per-route policies', (name, express) => {
       expect(reply.body).toBe('own');
       expect(corsHeaders(reply)).toEqual({ 'access-control-allow-origin': 'https://partner.example' });
     }
+    // A writeHead hook installed after cors() (on-headers' way, as response-time, compression and express-session do)
+    // still runs when the guard is released.
+    app.use((_req: Request, res: Response, next: NextFunction) => {
+      const writeHead = res.writeHead;
+      res.writeHead = function (this: Response, ...args: unknown[]) {
+        this.setHeader('X-Response-Time', '1ms');
+        return (writeHead as (...args: unknown[]) => Response).apply(this, args);
+      } as Response['writeHead'];
+      next();
+    });
+    app.get('/timed/:id', (req: Request, res: Response, next: NextFunction) => (req.params.id === 'new' ? next() : res.send('item')));
+    app.get('/timed/new', corsRoute(false), own);
+    const timed = await send(server, '/timed/new', 'GET', { origin: APP });
+    expect([timed.body, timed.header('x-response-time')]).toEqual(['own', '1ms']);
     // A route with a policy keeps polycors' answer, whatever its handler sets.
     const old = await send(server, '/items/old', 'GET', { origin: APP });
     expect(corsHeaders(old)).toEqual({ 'access-control-allow-origin': APP, 'access-control-expose-headers': 'x-page' });
