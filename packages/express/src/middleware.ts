@@ -148,7 +148,8 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
   function reportConflict(req: IncomingMessage, conflict: CorsHeaderConflict): void {
     const route = (req as { route?: RouteLike }).route;
     const where = `${req.method} ${route ? `${(req as { baseUrl?: string }).baseUrl ?? ''}${String(route.path)}` : ((req as { originalUrl?: string }).originalUrl ?? req.url ?? '').split('?')[0].slice(0, 200)}`;
-    reportOnce(`${where}|${conflict.header}`, describeHeaderConflict(where, conflict));
+    // Keyed by route pattern, not URL: request paths (attacker-chosen) must not use up the once-only log budget.
+    reportOnce(`${route ? where : `${req.method} (no route)`}|${conflict.header}`, describeHeaderConflict(where, conflict));
   }
 
   /** corsRoute() asks, when it runs, that its route's policy is the one applied (see route-marker.ts). */
@@ -162,7 +163,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       if (!state || (expected && expected === state.entry)) return done();
       if (!expected || !expected.markers.has(marker)) {
         // A route cors() cannot see (a sub-app, a router not under the given routes): fail closed.
-        reportOnce(`unresolved|${method} ${req.url}`, `polycors: corsRoute() on ${method} ${req.url} is not in the routes cors() reads; its CORS headers were removed. Give cors() the app: app.use(cors({ ..., router: app })), or mount the router in it`);
+        reportOnce(`unresolved|${method} ${String(route?.path ?? req.url)}`, `polycors: corsRoute() on ${method} ${req.url} is not in the routes cors() reads; its CORS headers were removed. Give cors() the app: app.use(cors({ ..., router: app })), or mount the router in it`);
         clearCorsHeaders(res);
         guard(req, res, { headers: [], vary: state.vary });
         return done();
