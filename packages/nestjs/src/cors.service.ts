@@ -19,16 +19,18 @@ import {
   type CorsLogger,
   type CorsPolicy,
   type CorsRequest,
+  type CorsHeaderConflict,
   type PreflightRoutes,
   appendVary,
+  describeHeaderConflict,
+  guardResponseHeaders,
 } from '@polycors/core';
 import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.constants.js';
 import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } from './cors-engine.js';
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
-import { type ConflictReporter, type ResponseConflict, guardContext, guardResponse, updateGuard } from './response-guard.js';
-import type { AppliedDecision, HandlerCheck } from './handler-check.js';
+import { type AppliedDecision, type HandlerCheck, appliedDecisionOf, recordAppliedDecision } from './handler-check.js';
 import { isSameOrigin } from './same-origin.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
@@ -54,7 +56,7 @@ export const ENABLE_CORS_MESSAGE =
   "multiple values\"). Remove app.enableCors()/`cors` and move its options into CorsModule.forRoot(...).";
 
 @Injectable()
-export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck, ConflictReporter<AppliedDecision> {
+export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private engine: CorsEngine | undefined;
   private adapter: HttpAdapterLike | undefined;
@@ -237,22 +239,23 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
     }
     for (const [name, value] of decision.headers) res.setHeader(name, value);
-    // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'. The
-    // record is also what the guard checks once Nest has picked the handler (handler-check.ts).
-    guardResponse<AppliedDecision>(res, decision.vary, decision.headers, { route, request, decision }, this);
+    // Whatever the handler sets later, the response leaves with this decision's CORS headers and Vary (core's
+    // response guard). The record is what the guard checks once Nest has picked the handler (handler-check.ts).
+    this.guard(res, { route, request, decision });
     next();
   }
 
-  /** response-guard.ts: the application set a header polycors owns. */
-  responseConflict(applied: AppliedDecision, conflict: ResponseConflict): void {
-    this.logConflict(applied.route, conflict);
+  /** Keeps `applied` on the response until its headers are sent, logging what the application set against it. */
+  private guard(res: ServerResponse, applied: AppliedDecision): void {
+    recordAppliedDecision(res, applied);
+    guardResponseHeaders(res, applied.decision, (conflict) => this.logConflict(applied.route, conflict));
   }
 
   /** handler-check.ts: decides again with the policy of the handler Nest dispatched to, when another one was applied. */
   checkDispatched(handler: Function, req: unknown, res: unknown): void | Promise<void> {
     const rawRes = ((res as { raw?: ServerResponse })?.raw ?? res) as ServerResponse;
     const rawReq = ((req as { raw?: IncomingMessage })?.raw ?? req) as IncomingMessage;
-    const applied = guardContext<AppliedDecision>(rawRes);
+    const applied = appliedDecisionOf(rawRes);
     if (applied === undefined || applied.decision.kind !== 'actual') return;
     const own = this.engine?.policiesOf(handler);
     if (own === undefined || own.includes(applied.route)) return;
@@ -268,7 +271,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       for (const [name] of applied.decision.headers) rawRes.removeHeader(name);
       for (const [name, value] of settled.headers) rawRes.setHeader(name, value);
       if (settled.vary.length > 0) rawRes.setHeader('Vary', appendVary(rawRes.getHeader('Vary'), settled.vary));
-      updateGuard<AppliedDecision>(rawRes, settled.vary, settled.headers, { route, request: applied.request, decision: settled });
+      this.guard(rawRes, { route, request: applied.request, decision: settled });
       if (!settled.allowed && settled.reason) this.logRefusal(settled, route, applied.request, (rawReq.url ?? '/').split('?')[0], rawReq);
     };
     if (!isPromise(decision)) return replace(decision);
@@ -277,16 +280,11 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
   }
 
   /** Once per route and header: the application set a header polycors owns, and polycors kept its own value. */
-  private logConflict(route: RoutePolicy, conflict: ResponseConflict): void {
+  private logConflict(route: RoutePolicy, conflict: CorsHeaderConflict): void {
     const key = `${route.where}\u0000${conflict.header}`;
     if (this.conflictsLogged.has(key)) return;
     this.conflictsLogged.add(key);
-    const appValue = conflict.appValue === undefined ? 'removed it' : `set it to '${conflict.appValue.slice(0, 200)}'`;
-    const kept = conflict.keptValue === undefined ? 'sent none (this response gets no such header)' : `kept '${conflict.keptValue}'`;
-    this.logger.warn(
-      `${route.where}: the application ${appValue} (${conflict.header}); polycors ${kept}, as its policy decided. ` +
-        'A response carries one Access-Control-Allow-Origin, polycors\'; configure CORS with CorsModule and @Cors(), not in handlers.',
-    );
+    this.logger.warn(describeHeaderConflict(route.where, conflict));
   }
 
   private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, req: IncomingMessage | undefined): void {
