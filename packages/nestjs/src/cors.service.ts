@@ -314,7 +314,9 @@ interface FastifyReplyLike {
 function answerOnExpress(res: ServerResponse, status: number, headers: CorsDecision['headers']): void {
   res.statusCode = status;
   for (const [name, value] of headers) res.setHeader(name, value);
-  res.setHeader('Content-Length', '0');
+  // An empty body: said with Content-Length: 0 (else Node sends it chunked), except on a 204, which RFC 9110 (8.6)
+  // forbids to carry Content-Length (Node sends a 204 without either).
+  if (status !== 204) res.setHeader('Content-Length', '0');
   res.end();
 }
 
