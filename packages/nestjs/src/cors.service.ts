@@ -10,7 +10,7 @@
  * before a guard can throw (401/403, exception filters, 404 and 500 responses keep them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit, Optional } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
 import {
   type CorsConfigProblem,
@@ -25,7 +25,7 @@ import {
   describeHeaderConflict,
   guardResponseHeaders,
 } from '@polycors/core';
-import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.constants.js';
+import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS, CORS_MODULE_SOURCE } from './cors.constants.js';
 import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } from './cors-engine.js';
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
@@ -73,6 +73,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     @Inject(ModulesContainer) private readonly modules: ModulesContainer,
     @Inject(ApplicationConfig) private readonly config: ApplicationConfig,
     @Inject(Reflector) private readonly reflector: Reflector,
+    @Optional() @Inject(CORS_MODULE_SOURCE) private readonly source?: 'CorsModule.forRoot' | 'CorsModule.forRootAsync',
   ) {
     this.refusalLevel = options?.logRefusals ?? 'warn';
     // Under NestFactory.create() the adapter is already there; under @nestjs/testing it arrives with
@@ -105,9 +106,10 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     }
     if (this.platform === 'express' && hasExpressCorsMiddleware(adapter)) this.startupProblems.push(enableCorsProblem());
     const matching = adapter?.getRouteMatchingOptions?.() ?? { caseSensitive: this.platform === 'fastify', ignoreTrailingSlash: this.platform !== 'fastify' };
+    // Nest's Logger already names the context (`[polycors]`): core's own `polycors: ` prefix would say it twice.
     const nestLogger: CorsLogger = {
-      warn: (message) => this.logger.warn(message),
-      error: (message, error) => this.logger.error(message, error instanceof Error ? error.stack : undefined),
+      warn: (message) => this.logger.warn(withoutPrefix(message)),
+      error: (message, error) => this.logger.error(withoutPrefix(message), error instanceof Error ? error.stack : undefined),
     };
     this.engine = compileCorsEngine({
       global: this.options,
@@ -125,6 +127,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       resolver: adapter && this.platform ? createRouteResolver<RoutePolicy>(this.platform, adapter) : undefined,
       logger: nestLogger,
       problems: this.startupProblems,
+      source: this.source,
     });
   }
 
@@ -284,7 +287,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     const key = `${route.where}\u0000${conflict.header}`;
     if (this.conflictsLogged.has(key)) return;
     this.conflictsLogged.add(key);
-    this.logger.warn(describeHeaderConflict(route.where, conflict));
+    this.logger.warn(withoutPrefix(describeHeaderConflict(route.where, conflict)));
   }
 
   private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, req: IncomingMessage | undefined): void {
@@ -324,6 +327,11 @@ function answerOnFastify(reply: FastifyReplyLike, status: number, headers: CorsD
   reply.code(status);
   for (const [name, value] of headers) reply.header(name, value);
   reply.send();
+}
+
+/** Core's messages start with `polycors: ` for loggers that do not name their source. */
+function withoutPrefix(message: string): string {
+  return message.startsWith('polycors: ') ? message.slice('polycors: '.length) : message;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {
