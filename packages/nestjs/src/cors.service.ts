@@ -32,6 +32,7 @@ import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
 import { type AppliedDecision, type HandlerCheck, appliedDecisionOf, recordAppliedDecision } from './handler-check.js';
 import { isSameOrigin } from './same-origin.js';
+import { findUnroutedCors, unroutedCorsMessage } from './unrouted-cors.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
 type Done = (error?: unknown) => void;
@@ -111,9 +112,10 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       warn: (message) => this.logger.warn(withoutPrefix(message)),
       error: (message, error) => this.logger.error(withoutPrefix(message), error instanceof Error ? error.stack : undefined),
     };
+    const routes = exploreNestRoutes(this.modules, this.config, { convertLegacyPaths: this.platform !== 'fastify' });
     this.engine = compileCorsEngine({
       global: this.options,
-      routes: exploreNestRoutes(this.modules, this.config, { convertLegacyPaths: this.platform !== 'fastify' }),
+      routes,
       layersOf: (route) => ({
         controller: this.reflector.get<CorsLayer>(CORS_METADATA, route.controller as never),
         handler: this.reflector.get<CorsLayer>(CORS_METADATA, route.handler as never),
@@ -129,6 +131,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       problems: this.startupProblems,
       source: this.source,
     });
+    for (const unrouted of findUnroutedCors(this.modules, routes)) this.logger.warn(unroutedCorsMessage(unrouted));
   }
 
   onApplicationBootstrap(): void {
