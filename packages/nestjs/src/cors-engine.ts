@@ -70,7 +70,7 @@ export class CorsEngine {
    * The policy of every route at `path`, by method (as the platform's router resolves each), and the global one for
    * the rest: what a preflight's answer must keep to, since the browser caches it for the whole URL.
    */
-  preflightRoutes(path: string): PreflightRoutes<CorsPolicy> {
+  preflightRoutes(path: string, requestMethod?: string): PreflightRoutes<CorsPolicy> {
     const served: [string, CorsPolicy][] = [];
     for (const method of this.methods) {
       const match = this.table.match(path, method);
@@ -78,7 +78,10 @@ export class CorsEngine {
     }
     // Requests no Nest route serves may still reach middleware or a platform route (GraphQL, static files), judged
     // by the global policy.
-    return { served, fallback: this.global.policy };
+    const routes = { served, fallback: this.global.policy };
+    // Handlers of the requested method told apart by a version header or a host: a preflight must suit each.
+    const candidates = requestMethod === undefined ? undefined : this.table.match(path, requestMethod)?.candidates;
+    return candidates === undefined ? routes : { ...routes, alternatives: candidates.slice(1).map((candidate) => candidate.policy) };
   }
 
   /**

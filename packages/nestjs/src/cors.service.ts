@@ -212,7 +212,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     const requestMethod = headers['access-control-request-method'];
     if (method === 'OPTIONS' && origin !== undefined && typeof requestMethod === 'string') {
       route = engine.forPreflight(path, requestMethod);
-      routes = engine.preflightRoutes(path);
+      routes = engine.preflightRoutes(path, requestMethod);
       request = {
         method,
         origin,
