@@ -13,7 +13,7 @@ import { CredentialsGuard } from './origins/credentials-guard.js';
 import { isSerialisedOrigin } from './origins/request-origin.js';
 import { reasons, summarise } from './reasons.js';
 import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
-import { OriginGrant, type PreflightRoutes, type SiblingJudge, guardPreflightForSiblings } from './preflight-siblings.js';
+import { OriginGrant, type PreflightRoutes, type SiblingJudge, guardPreflightForSiblings, narrowToAlternatives } from './preflight-siblings.js';
 import { isToken } from './tokens.js';
 import { type NormalisedSettings, type ValidateContext, validateOptions } from './validate.js';
 
@@ -176,7 +176,15 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     if (routes === undefined || request.origin === undefined || request.requestMethod === undefined || request.method !== 'OPTIONS') return decision;
     const judges = routes as unknown as PreflightRoutes<SiblingJudge>;
     const guard = (d: CorsDecision) => (d.kind === 'preflight' && d.allowed ? guardPreflightForSiblings(this, d, request, context, judges) : d);
-    return isPromise(decision) ? decision.then(guard) : guard(decision);
+    const guarded = isPromise(decision) ? decision.then(guard) : guard(decision);
+    const alternatives = routes.alternatives?.filter((policy) => policy !== this) ?? [];
+    if (alternatives.length === 0) return guarded;
+    const withAlternatives = (d: CorsDecision): CorsDecision | Promise<CorsDecision> => {
+      if (d.kind !== 'preflight' || !d.allowed) return d;
+      const others = alternatives.map((policy) => (policy as CompiledCorsPolicy).decide(request, context));
+      return others.some(isPromise) ? Promise.all(others).then((settled) => narrowToAlternatives(d, settled)) : narrowToAlternatives(d, others as CorsDecision[]);
+    };
+    return isPromise(guarded) ? guarded.then(withAlternatives) : withAlternatives(guarded);
   }
 
   allowsOrigin(origin: string, context: CorsContext): OriginGrant | Promise<OriginGrant> {

@@ -157,3 +157,31 @@ describe('preflight Vary', () => {
     expect(decision.vary).toEqual(['Access-Control-Request-Method', 'Access-Control-Request-Headers']);
   });
 });
+
+describe('preflights for handlers the router tells apart by something a preflight does not carry (rule 5)', () => {
+  const v1 = createCorsPolicy({ origin: [APP], credentials: true, maxAge: 600 });
+  const v2 = createCorsPolicy({ origin: [APP, ADMIN] });
+  const v3 = createCorsPolicy({ origin: async (origin: string) => origin === ADMIN });
+  const routes = (...alternatives: CorsPolicy[]): PreflightRoutes<CorsPolicy> => ({ served: [['GET', v1], ['HEAD', v1]], fallback: undefined, alternatives });
+
+  it('grants only what every candidate grants, and never for reuse', () => {
+    const decision = v1.evaluate(preflight('GET', 'x-api-version'), undefined, routes(v2)) as CorsDecision;
+    expect(decision.allowed).toBe(true);
+    expect(headerOf(decision, 'access-control-allow-origin')).toBe(APP);
+    expect(headerOf(decision, 'access-control-allow-credentials')).toBeUndefined();
+    expect(headerOf(decision, 'access-control-max-age')).toBe('0');
+    expect(decision.reusable).toBe(false);
+  });
+
+  it("answers with the first candidate's refusal, waiting for an async origin function", async () => {
+    const decision = await v1.evaluate(preflight('GET'), undefined, routes(v2, v3));
+    expect(decision.allowed).toBe(false);
+    expect(decision.reason?.code).toBe('origin-not-allowed');
+  });
+
+  it('changes nothing when the only candidate is the judging policy', () => {
+    const decision = v1.evaluate(preflight('GET'), undefined, routes(v1)) as CorsDecision;
+    expect(headerOf(decision, 'access-control-max-age')).toBe('600');
+    expect(headerOf(decision, 'access-control-allow-credentials')).toBe('true');
+  });
+});

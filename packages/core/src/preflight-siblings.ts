@@ -18,6 +18,10 @@
  * 3. Where the lists that keep rules 1 and 2 do not cover the request being answered, the answer keeps what the
  *    request needs but carries `Access-Control-Max-Age: 0`: it passes this once and is never reused.
  * 4. A preflight for a method no route serves at this URL is never reusable.
+ * 5. Where several handlers serve the requested method at this URL and the router picks one by something a preflight
+ *    does not carry (a version header, a media type, the Host constraint), each of their policies must allow the
+ *    preflight: the first refusal is the answer. Allowed by all, the answer grants credentials only if every one
+ *    does, and is never reusable (the browser caches it for the URL, whichever handler its requests reach).
  */
 import type { CorsContext, CorsDecision, CorsRequest } from './options.js';
 
@@ -30,6 +34,11 @@ export interface PreflightRoutes<P = unknown> {
    * requests can still reach middleware), or `undefined` where they reach no handler (the framework answers 404).
    */
   readonly fallback: P | undefined;
+  /**
+   * Further policies serving the requested method at this URL, beside the one judging the preflight, among which the
+   * router chooses by something the preflight does not carry (rule 5). Omitted or empty where there is one.
+   */
+  readonly alternatives?: readonly P[];
 }
 
 /** What the rules need to know of one policy (implemented by the compiled policy; never shown to users). */
@@ -216,4 +225,24 @@ function splitList(value: string, lower: boolean): string[] {
     if (trimmed !== '') items.push(lower ? trimmed.toLowerCase() : trimmed);
   }
   return items;
+}
+
+/**
+ * Rule 5: `decision` (the judging policy's answer, already kept to its siblings) against the decisions of the other
+ * policies that may serve the requested method. The first refusal wins; otherwise credentials only where all grant
+ * them, and `Access-Control-Max-Age: 0`.
+ */
+export function narrowToAlternatives(decision: CorsDecision, alternatives: readonly CorsDecision[]): CorsDecision {
+  if (!decision.allowed || decision.kind !== 'preflight' || alternatives.length === 0) return decision;
+  for (const alternative of alternatives) if (!alternative.allowed) return alternative;
+  const credentialed = alternatives.every((alternative) => headerValue(alternative, 'access-control-allow-credentials') === 'true');
+  const headers: [string, string][] = [];
+  for (const [name, value] of decision.headers) {
+    if (name === 'access-control-max-age' || (name === 'access-control-allow-credentials' && !credentialed)) continue;
+    headers.push([name, value]);
+  }
+  headers.push(['access-control-max-age', '0']);
+  const vary = [...decision.vary];
+  for (const alternative of alternatives) for (const token of alternative.vary) if (!vary.includes(token)) vary.push(token);
+  return { ...decision, headers, vary, reusable: false };
 }

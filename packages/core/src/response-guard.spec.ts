@@ -95,6 +95,16 @@ describe('guardResponseHeaders on a real Node response', () => {
     expect(conflicts.map((conflict) => conflict.header).sort()).toEqual(['access-control-allow-credentials', 'access-control-allow-origin']);
   });
 
+  it.each([[{ Vary: 'Accept' }], [['Vary', 'Accept']], [{ Vary: 'Accept, Origin' }]])('merges the Vary given to writeHead(%j) with the one set on the response, as Fastify passes its reply headers', async (given) => {
+    const { lines } = await respond((_req, res) => {
+      guardResponseHeaders(res, allowed);
+      res.setHeader('Vary', 'Cookie');
+      res.writeHead(200, given as never);
+      res.end();
+    });
+    expect(values(lines, 'vary')).toEqual(['Cookie, Accept, Origin']);
+  });
+
   it('keeps a raw header array (a proxy passing rawHeaders) with its repeated lines', async () => {
     const { lines } = await respond((_req, res) => {
       guardResponseHeaders(res, allowed);

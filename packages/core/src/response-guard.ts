@@ -143,9 +143,16 @@ function guardedWriteHead(this: Guarded, statusCode: unknown, ...rest: unknown[]
 
 /** The headers argument to pass on: the given one with the watched headers replaced by the decision's. */
 function settle(res: Guarded, given: HeadersArgument, state: GuardState): HeadersArgument {
-  // writeHead's own headers win over setHeader's, as in Node.
+  // writeHead's own headers win over setHeader's, as in Node; except Vary, where both are cache keys the response
+  // needs (Fastify passes its reply's Vary while a middleware set another on the Node response): merged.
   const fromArgument = watchedIn(given);
+  const ownVary = fromArgument.has(VARY) ? res.getHeader(VARY) : undefined;
+  if (ownVary !== undefined) fromArgument.set(VARY, appendVary(ownVary, toList(fromArgument.get(VARY)).flatMap(splitTokens)));
   const changes = settleCorsHeaders(state.decision as DecisionHeaders, (header) => (fromArgument.has(header) ? fromArgument.get(header) : res.getHeader(header)));
+  if (ownVary !== undefined) {
+    res.removeHeader(VARY);
+    if (!changes.some((change) => change.header === VARY)) changes.push({ header: VARY, value: joined(fromArgument.get(VARY)) });
+  }
   if (changes.length === 0) return given;
   const changed = new Set(changes.map((change) => change.header));
   let headers: HeadersArgument;
@@ -189,6 +196,10 @@ function withoutHeaders(given: unknown[], names: ReadonlySet<string>): unknown[]
   const kept: unknown[] = [];
   for (let i = 0; i + 1 < given.length; i += 2) if (!names.has(String(given[i]).toLowerCase())) kept.push(given[i], given[i + 1]);
   return kept;
+}
+
+function splitTokens(value: string): string[] {
+  return value.split(',').map((token) => token.trim()).filter(Boolean);
 }
 
 function toList(value: ResponseHeaderValue): string[] {

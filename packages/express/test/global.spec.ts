@@ -112,7 +112,7 @@ describe.each(EXPRESS_MAJORS)('%s: cors() for the whole app', (_name, express) =
     expect(evil.header('access-control-allow-origin')).toBeUndefined();
     const head = await send(server, '/head', 'GET', { origin: APP });
     expect(head.header('access-control-allow-origin')).toBe(APP);
-    expect(varyTokens(head)).toEqual(['accept-encoding', 'origin']);
+    expect(varyTokens(head).sort()).toEqual(['accept-encoding', 'origin']); // merged, in either order
     // Many distinct unrouted URLs (the 404 handler sets its own '*') use one log entry, not the once-only budget.
     for (let i = 0; i < 1010; i += 101) await Promise.all(Array.from({ length: 101 }, (_, j) => send(server, `/missing/${i + j}`, 'GET', { origin: APP })));
     await send(server, '/later', 'GET', { origin: APP });

@@ -41,9 +41,9 @@ export interface CompileCorsInput {
   logger: CorsLogger;
   /** Problems found outside the options (`app.enableCors()` beside CorsModule), reported with the others. */
   problems?: readonly CorsConfigProblem[];
+  /** How the global options were given, to name them in messages. Default `CorsModule.forRoot`. */
+  source?: 'CorsModule.forRoot' | 'CorsModule.forRootAsync';
 }
-
-export const GLOBAL_WHERE = 'CorsModule.forRoot (global policy)';
 
 export class CorsEngine {
   constructor(
@@ -70,7 +70,7 @@ export class CorsEngine {
    * The policy of every route at `path`, by method (as the platform's router resolves each), and the global one for
    * the rest: what a preflight's answer must keep to, since the browser caches it for the whole URL.
    */
-  preflightRoutes(path: string): PreflightRoutes<CorsPolicy> {
+  preflightRoutes(path: string, requestMethod?: string): PreflightRoutes<CorsPolicy> {
     const served: [string, CorsPolicy][] = [];
     for (const method of this.methods) {
       const match = this.table.match(path, method);
@@ -78,7 +78,10 @@ export class CorsEngine {
     }
     // Requests no Nest route serves may still reach middleware or a platform route (GraphQL, static files), judged
     // by the global policy.
-    return { served, fallback: this.global.policy };
+    const routes = { served, fallback: this.global.policy };
+    // Handlers of the requested method told apart by a version header or a host: a preflight must suit each.
+    const candidates = requestMethod === undefined ? undefined : this.table.match(path, requestMethod)?.candidates;
+    return candidates === undefined ? routes : { ...routes, alternatives: candidates.slice(1).map((candidate) => candidate.policy) };
   }
 
   /**
@@ -117,7 +120,10 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
   const withLogger = (options: CorsOptions, where: string): CorsOptions =>
     options.logger === undefined ? { ...options, logger: dedupingLogger(input.logger, seenWarnings, where) } : options;
 
-  const compile = (options: CorsOptions | false, where: string, defaultMethods?: readonly string[], source?: string): CorsPolicy | undefined => {
+  const moduleSource = input.source ?? 'CorsModule.forRoot';
+  const GLOBAL_WHERE = `${moduleSource} (global policy)`;
+  /** `notes` add to a problem's message, by problem code (where an inherited option came from). */
+  const compile = (options: CorsOptions | false, where: string, defaultMethods?: readonly string[], source?: string, notes?: Record<string, string>): CorsPolicy | undefined => {
     // debug carries over so that a handler with CORS off says so (polycors-reason: cors-disabled).
     const effective: CorsOptions = options === false ? { origin: false, debug: globalOptions?.debug === true } : options;
     try {
@@ -127,7 +133,8 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
       for (const problem of error.problems) {
         if (where !== GLOBAL_WHERE && globalProblemKeys.has(problemKey(problem))) continue;
         if (where === GLOBAL_WHERE) globalProblemKeys.add(problemKey(problem));
-        problems.push({ ...problem, path: `${where}: ${problem.path || '(options)'}` });
+        const note = notes?.[problem.code];
+        problems.push({ ...problem, path: `${where}: ${problem.path || '(options)'}`, message: note ? `${problem.message}; ${note}` : problem.message });
       }
       return undefined;
     }
@@ -162,7 +169,8 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
     if (known !== undefined) return known ?? undefined;
     const where = `${route.name} (${route.method} ${route.path})`;
     const merged = mergeCorsOptions(globalOptions, toLayer(controller), toLayer(handler));
-    const policy = compile(merged, where, methods, policySource(route, controller !== undefined, handler !== undefined));
+    const notes = { 'origin-any-with-credentials': credentialsNote(route, controller, handler, moduleSource) };
+    const policy = compile(merged, where, methods, policySource(route, controller !== undefined, handler !== undefined, moduleSource), notes);
     const result = policy ? { policy, where } : undefined;
     byHandler.set(key, result ?? null);
     return result;
@@ -194,13 +202,20 @@ export function compileCorsEngine(input: CompileCorsInput): CorsEngine {
 }
 
 /** Where a route's options were written, for the `polycors-policy` debug header. */
-function policySource(route: NestRoute, onController: boolean, onHandler: boolean): string {
+function policySource(route: NestRoute, onController: boolean, onHandler: boolean, moduleSource: string): string {
   const at = `(${route.method} ${route.path})`;
   const controller = route.controller.name;
   if (onController && onHandler) return `@Cors() on ${controller} and on ${route.name} ${at}`;
   if (onHandler) return `@Cors() on ${route.name} ${at}`;
   if (onController) return `@Cors() on ${controller}, for ${route.name} ${at}`;
-  return `CorsModule.forRoot (no @Cors() on ${route.name} ${at})`;
+  return `${moduleSource} (no @Cors() on ${route.name} ${at})`;
+}
+
+/** Where the route's `credentials: true` was written: the most specific layer that sets it (`inherit: false` stops). */
+function credentialsNote(route: NestRoute, controller: CorsLayer, handler: CorsLayer, moduleSource: string): string {
+  if (handler && handler.credentials !== undefined) return `credentials: true is set by @Cors() on ${route.name}`;
+  if (controller && controller.credentials !== undefined) return `credentials: true is inherited from @Cors() on ${route.controller.name}; set credentials: false in this handler's @Cors() to allow '*' here`;
+  return `credentials: true is inherited from the global options (${moduleSource}); set credentials: false in this @Cors() to allow '*' here, or list the origins`;
 }
 
 function toLayer(layer: CorsLayer): CorsOptions | false | undefined {

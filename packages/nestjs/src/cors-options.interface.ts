@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency } from '@nestjs/common';
+import type { InjectionToken, ModuleMetadata, OptionalFactoryDependency, Type } from '@nestjs/common';
 import type { CorsOptions as NestCorsOptions } from '@nestjs/common/interfaces/external/cors-options.interface.js';
 import type { CorsOptions, OriginCacheOptions, OriginFunction } from '@polycors/core';
 
@@ -39,8 +39,18 @@ export interface CorsModuleOptions extends CorsDecoratorOptions {
   logRefusals?: CorsRefusalLogLevel;
 }
 
+/** A provider that creates the global options (`forRootAsync({ useClass })` or `{ useExisting }`). */
+export interface CorsOptionsFactory {
+  createCorsOptions(): CorsModuleOptions | Promise<CorsModuleOptions>;
+}
+
+/** Options of `CorsModule.forRootAsync()`: exactly one of `useFactory`, `useClass` or `useExisting`. */
 export interface CorsModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   /** Providers handed to `useFactory` (a `ConfigService`, say). */
   inject?: (InjectionToken | OptionalFactoryDependency)[];
-  useFactory: (...args: any[]) => CorsModuleOptions | Promise<CorsModuleOptions>;
+  useFactory?: (...args: any[]) => CorsModuleOptions | Promise<CorsModuleOptions>;
+  /** A `CorsOptionsFactory` class CorsModule instantiates (its constructor's dependencies injected). */
+  useClass?: Type<CorsOptionsFactory>;
+  /** A `CorsOptionsFactory` provider that already exists (exported by a module in `imports`). */
+  useExisting?: Type<CorsOptionsFactory> | InjectionToken;
 }

@@ -6,3 +6,5 @@ export const CORS_MODULE_OPTIONS = 'POLYCORS_MODULE_OPTIONS';
 export const CORS_MODULE_PRESENT = 'POLYCORS_MODULE_PRESENT';
 /** Name of the Nest Logger context polycors logs under. */
 export const CORS_LOGGER_CONTEXT = 'polycors';
+/** Which of `CorsModule.forRoot` / `forRootAsync` gave the options: how startup errors name the global policy. */
+export const CORS_MODULE_SOURCE = 'POLYCORS_MODULE_SOURCE';

@@ -10,7 +10,7 @@
  * before a guard can throw (401/403, exception filters, 404 and 500 responses keep them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleInit, Optional } from '@nestjs/common';
 import { ApplicationConfig, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
 import {
   type CorsConfigProblem,
@@ -19,17 +19,20 @@ import {
   type CorsLogger,
   type CorsPolicy,
   type CorsRequest,
+  type CorsHeaderConflict,
   type PreflightRoutes,
   appendVary,
+  describeHeaderConflict,
+  guardResponseHeaders,
 } from '@polycors/core';
-import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.constants.js';
+import { CORS_LOGGER_CONTEXT, CORS_METADATA, CORS_MODULE_OPTIONS, CORS_MODULE_SOURCE } from './cors.constants.js';
 import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } from './cors-engine.js';
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
-import { type ConflictReporter, type ResponseConflict, guardContext, guardResponse, updateGuard } from './response-guard.js';
-import type { AppliedDecision, HandlerCheck } from './handler-check.js';
+import { type AppliedDecision, type HandlerCheck, appliedDecisionOf, recordAppliedDecision } from './handler-check.js';
 import { isSameOrigin } from './same-origin.js';
+import { findUnroutedCors, unroutedCorsMessage } from './unrouted-cors.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
 
 type Done = (error?: unknown) => void;
@@ -54,7 +57,7 @@ export const ENABLE_CORS_MESSAGE =
   "multiple values\"). Remove app.enableCors()/`cors` and move its options into CorsModule.forRoot(...).";
 
 @Injectable()
-export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck, ConflictReporter<AppliedDecision> {
+export class CorsService implements OnModuleInit, OnApplicationBootstrap, HandlerCheck {
   private readonly logger = new Logger(CORS_LOGGER_CONTEXT);
   private engine: CorsEngine | undefined;
   private adapter: HttpAdapterLike | undefined;
@@ -71,6 +74,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     @Inject(ModulesContainer) private readonly modules: ModulesContainer,
     @Inject(ApplicationConfig) private readonly config: ApplicationConfig,
     @Inject(Reflector) private readonly reflector: Reflector,
+    @Optional() @Inject(CORS_MODULE_SOURCE) private readonly source?: 'CorsModule.forRoot' | 'CorsModule.forRootAsync',
   ) {
     this.refusalLevel = options?.logRefusals ?? 'warn';
     // Under NestFactory.create() the adapter is already there; under @nestjs/testing it arrives with
@@ -103,13 +107,15 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     }
     if (this.platform === 'express' && hasExpressCorsMiddleware(adapter)) this.startupProblems.push(enableCorsProblem());
     const matching = adapter?.getRouteMatchingOptions?.() ?? { caseSensitive: this.platform === 'fastify', ignoreTrailingSlash: this.platform !== 'fastify' };
+    // Nest's Logger already names the context (`[polycors]`): core's own `polycors: ` prefix would say it twice.
     const nestLogger: CorsLogger = {
-      warn: (message) => this.logger.warn(message),
-      error: (message, error) => this.logger.error(message, error instanceof Error ? error.stack : undefined),
+      warn: (message) => this.logger.warn(withoutPrefix(message)),
+      error: (message, error) => this.logger.error(withoutPrefix(message), error instanceof Error ? error.stack : undefined),
     };
+    const routes = exploreNestRoutes(this.modules, this.config, { convertLegacyPaths: this.platform !== 'fastify' });
     this.engine = compileCorsEngine({
       global: this.options,
-      routes: exploreNestRoutes(this.modules, this.config, { convertLegacyPaths: this.platform !== 'fastify' }),
+      routes,
       layersOf: (route) => ({
         controller: this.reflector.get<CorsLayer>(CORS_METADATA, route.controller as never),
         handler: this.reflector.get<CorsLayer>(CORS_METADATA, route.handler as never),
@@ -123,7 +129,9 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       resolver: adapter && this.platform ? createRouteResolver<RoutePolicy>(this.platform, adapter) : undefined,
       logger: nestLogger,
       problems: this.startupProblems,
+      source: this.source,
     });
+    for (const unrouted of findUnroutedCors(this.modules, routes)) this.logger.warn(unroutedCorsMessage(unrouted));
   }
 
   onApplicationBootstrap(): void {
@@ -204,7 +212,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     const requestMethod = headers['access-control-request-method'];
     if (method === 'OPTIONS' && origin !== undefined && typeof requestMethod === 'string') {
       route = engine.forPreflight(path, requestMethod);
-      routes = engine.preflightRoutes(path);
+      routes = engine.preflightRoutes(path, requestMethod);
       request = {
         method,
         origin,
@@ -237,22 +245,23 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
     }
     for (const [name, value] of decision.headers) res.setHeader(name, value);
-    // Whatever the handler sets later: Vary keeps these tokens, Access-Control-Allow-Origin stays polycors'. The
-    // record is also what the guard checks once Nest has picked the handler (handler-check.ts).
-    guardResponse<AppliedDecision>(res, decision.vary, decision.headers, { route, request, decision }, this);
+    // Whatever the handler sets later, the response leaves with this decision's CORS headers and Vary (core's
+    // response guard). The record is what the guard checks once Nest has picked the handler (handler-check.ts).
+    this.guard(res, { route, request, decision });
     next();
   }
 
-  /** response-guard.ts: the application set a header polycors owns. */
-  responseConflict(applied: AppliedDecision, conflict: ResponseConflict): void {
-    this.logConflict(applied.route, conflict);
+  /** Keeps `applied` on the response until its headers are sent, logging what the application set against it. */
+  private guard(res: ServerResponse, applied: AppliedDecision): void {
+    recordAppliedDecision(res, applied);
+    guardResponseHeaders(res, applied.decision, (conflict) => this.logConflict(applied.route, conflict));
   }
 
   /** handler-check.ts: decides again with the policy of the handler Nest dispatched to, when another one was applied. */
   checkDispatched(handler: Function, req: unknown, res: unknown): void | Promise<void> {
     const rawRes = ((res as { raw?: ServerResponse })?.raw ?? res) as ServerResponse;
     const rawReq = ((req as { raw?: IncomingMessage })?.raw ?? req) as IncomingMessage;
-    const applied = guardContext<AppliedDecision>(rawRes);
+    const applied = appliedDecisionOf(rawRes);
     if (applied === undefined || applied.decision.kind !== 'actual') return;
     const own = this.engine?.policiesOf(handler);
     if (own === undefined || own.includes(applied.route)) return;
@@ -268,7 +277,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
       for (const [name] of applied.decision.headers) rawRes.removeHeader(name);
       for (const [name, value] of settled.headers) rawRes.setHeader(name, value);
       if (settled.vary.length > 0) rawRes.setHeader('Vary', appendVary(rawRes.getHeader('Vary'), settled.vary));
-      updateGuard<AppliedDecision>(rawRes, settled.vary, settled.headers, { route, request: applied.request, decision: settled });
+      this.guard(rawRes, { route, request: applied.request, decision: settled });
       if (!settled.allowed && settled.reason) this.logRefusal(settled, route, applied.request, (rawReq.url ?? '/').split('?')[0], rawReq);
     };
     if (!isPromise(decision)) return replace(decision);
@@ -277,16 +286,11 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
   }
 
   /** Once per route and header: the application set a header polycors owns, and polycors kept its own value. */
-  private logConflict(route: RoutePolicy, conflict: ResponseConflict): void {
+  private logConflict(route: RoutePolicy, conflict: CorsHeaderConflict): void {
     const key = `${route.where}\u0000${conflict.header}`;
     if (this.conflictsLogged.has(key)) return;
     this.conflictsLogged.add(key);
-    const appValue = conflict.appValue === undefined ? 'removed it' : `set it to '${conflict.appValue.slice(0, 200)}'`;
-    const kept = conflict.keptValue === undefined ? 'sent none (this response gets no such header)' : `kept '${conflict.keptValue}'`;
-    this.logger.warn(
-      `${route.where}: the application ${appValue} (${conflict.header}); polycors ${kept}, as its policy decided. ` +
-        'A response carries one Access-Control-Allow-Origin, polycors\'; configure CORS with CorsModule and @Cors(), not in handlers.',
-    );
+    this.logger.warn(withoutPrefix(describeHeaderConflict(route.where, conflict)));
   }
 
   private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, req: IncomingMessage | undefined): void {
@@ -316,7 +320,9 @@ interface FastifyReplyLike {
 function answerOnExpress(res: ServerResponse, status: number, headers: CorsDecision['headers']): void {
   res.statusCode = status;
   for (const [name, value] of headers) res.setHeader(name, value);
-  res.setHeader('Content-Length', '0');
+  // An empty body: said with Content-Length: 0 (else Node sends it chunked), except on a 204, which RFC 9110 (8.6)
+  // forbids to carry Content-Length (Node sends a 204 without either).
+  if (status !== 204) res.setHeader('Content-Length', '0');
   res.end();
 }
 
@@ -324,6 +330,11 @@ function answerOnFastify(reply: FastifyReplyLike, status: number, headers: CorsD
   reply.code(status);
   for (const [name, value] of headers) reply.header(name, value);
   reply.send();
+}
+
+/** Core's messages start with `polycors: ` for loggers that do not name their source. */
+function withoutPrefix(message: string): string {
+  return message.startsWith('polycors: ') ? message.slice('polycors: '.length) : message;
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

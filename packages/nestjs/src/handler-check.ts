@@ -11,15 +11,28 @@
  * handler, and, unlike an interceptor, costs no Observable per request). A global guard registered before CorsModule's
  * that throws answers with the first decision.
  */
+import type { ServerResponse } from 'node:http';
 import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { CorsDecision, CorsRequest } from '@polycors/core';
 import type { RoutePolicy } from './cors-engine.js';
 
-/** What polycors decided for a request before routing (kept with the response, see response-guard.ts). */
+/** What polycors decided for a request before routing (kept with the response until its headers are sent). */
 export interface AppliedDecision {
   route: RoutePolicy;
   request: CorsRequest;
   decision: CorsDecision;
+}
+
+const kApplied = Symbol('polycors.nestjs.applied-decision');
+type WithApplied = ServerResponse & { [kApplied]?: AppliedDecision };
+
+export function recordAppliedDecision(res: ServerResponse, applied: AppliedDecision): void {
+  (res as WithApplied)[kApplied] = applied;
+}
+
+/** The decision applied to `res`, while its headers can still change. */
+export function appliedDecisionOf(res: ServerResponse): AppliedDecision | undefined {
+  return res.headersSent ? undefined : (res as WithApplied)[kApplied];
 }
 
 /** The part of CorsService the guard calls (a token, so this file does not import the service). */

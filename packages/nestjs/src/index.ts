@@ -5,6 +5,6 @@ export { isPreflight, type PreflightCandidate } from './is-preflight.js';
 export { CorsModuleMissingError } from './cors-module-check.js';
 export { validateAdapterOptions, type AdapterOptionsCheck } from './validate-options.js';
 export { CORS_METADATA, CORS_MODULE_OPTIONS } from './cors.constants.js';
-export type { CorsDecoratorOptions, CorsModuleAsyncOptions, CorsModuleOptions, CorsRefusalLogLevel, NestCorsOrigin, NestCustomOrigin, NestOriginFunction } from './cors-options.interface.js';
+export type { CorsDecoratorOptions, CorsModuleAsyncOptions, CorsModuleOptions, CorsOptionsFactory, CorsRefusalLogLevel, NestCorsOrigin, NestCustomOrigin, NestOriginFunction } from './cors-options.interface.js';
 export type { CorsEngine, RoutePolicy } from './cors-engine.js';
 export { CorsConfigError, type CorsOptions } from '@polycors/core';

@@ -23,6 +23,11 @@ export interface ResolvedRoute<T> {
   value: T;
   /** False when no route serves the method on that path and `value` is a route serving it with another. */
   methodMatched: boolean;
+  /**
+   * Every value registered for that method and pattern, `value` first, when there are several: handlers the router
+   * tells apart by something else than method and path (header or media-type versioning, a host constraint).
+   */
+  candidates?: readonly T[];
 }
 
 export interface RouteResolver<T> {
@@ -47,17 +52,26 @@ export function createRouteResolver<T>(platform: Platform, adapter: AdapterLike)
   return platform === 'express' ? new ExpressRouteResolver<T>(adapter) : new FastifyRouteResolver<T>(adapter);
 }
 
-/** Values by (method, pattern). */
+/** Values by (method, pattern): the first one registered, and every one (handlers the router tells apart otherwise). */
 class PatternValues<T> {
-  private readonly values = new Map<string, T>();
+  private readonly values = new Map<string, T[]>();
 
   add(method: string, pattern: string, value: T): void {
     const key = `${method}\u0000${pattern}`;
-    if (!this.values.has(key)) this.values.set(key, value);
+    const known = this.values.get(key);
+    if (known === undefined) this.values.set(key, [value]);
+    else if (!known.includes(value)) known.push(value);
   }
 
   get(method: string, pattern: string): T | undefined {
-    return this.values.get(`${method}\u0000${pattern}`);
+    return this.values.get(`${method}\u0000${pattern}`)?.[0];
+  }
+
+  /** The resolved route for `pattern`, with its other candidates when there are some. */
+  resolved(method: string, pattern: string, methodMatched: boolean): ResolvedRoute<T> | undefined {
+    const all = this.values.get(`${method}\u0000${pattern}`);
+    if (all === undefined) return undefined;
+    return all.length > 1 ? { value: all[0], methodMatched, candidates: all } : { value: all[0], methodMatched };
   }
 }
 
@@ -119,8 +133,7 @@ class ExpressRouteResolver<T> implements RouteResolver<T> {
       if (!matched) continue;
       if (handlesMethod(route, method)) {
         // The route Express runs; one Nest did not register (a raw `app.get()`) gets the global policy.
-        const value = this.values.get(method, route.path) ?? (method === 'HEAD' ? this.values.get('GET', route.path) : undefined);
-        return value === undefined ? undefined : { value, methodMatched: true };
+        return this.values.resolved(method, route.path, true) ?? (method === 'HEAD' ? this.values.resolved('GET', route.path, true) : undefined);
       }
       other ??= this.anyMethodOf(route);
     }
@@ -200,11 +213,11 @@ class FastifyRouteResolver<T> implements RouteResolver<T> {
 
   match(path: string, method: string): ResolvedRoute<T> | undefined {
     const exact = this.find(method, path);
-    if (exact !== undefined) return { value: exact, methodMatched: true };
+    if (exact !== undefined) return this.values.resolved(method, exact.pattern, true) ?? { value: exact.value, methodMatched: true };
     for (const other of this.methods) {
       if (other === method) continue;
-      const value = this.find(other, path);
-      if (value !== undefined) return { value, methodMatched: false };
+      const found = this.find(other, path);
+      if (found !== undefined) return { value: found.value, methodMatched: false };
     }
     return undefined;
   }
@@ -218,9 +231,9 @@ class FastifyRouteResolver<T> implements RouteResolver<T> {
     return this.values.get(method, pattern) ?? (method === 'HEAD' ? this.values.get('GET', pattern) : undefined) ?? null;
   }
 
-  private find(method: string, path: string): T | undefined {
+  private find(method: string, path: string): { pattern: string; value: T } | undefined {
     try {
-      return (this.router.find(method, path)?.store as { value: T } | undefined)?.value;
+      return this.router.find(method, path)?.store as { pattern: string; value: T } | undefined;
     } catch {
       // A URL the router cannot read: Fastify answers it before any route.
       return undefined;

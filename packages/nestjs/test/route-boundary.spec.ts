@@ -243,6 +243,60 @@ describe.each(['express', 'fastify'] as const)('handlers told apart by a version
     expect(admin.headers['access-control-allow-origin']).toBe(ADMIN);
     expect(String(admin.headers.vary).toLowerCase()).toContain('origin');
   });
+
+  // The preflight carries no x-api-version (only its name, in Access-Control-Request-Headers): it must suit both.
+  it('refuses a preflight that one of the versions would refuse, whichever was registered first', async () => {
+    for (const origin of [APP, ADMIN]) {
+      const pre = await sendRaw(url, 'OPTIONS', '/reports', { origin, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-version' });
+      expect({ origin, status: pre.status, allowOrigin: pre.headers['access-control-allow-origin'] }).toEqual({ origin, status: 403, allowOrigin: undefined });
+    }
+  });
+});
+
+@Controller({ path: 'stats', version: '1' })
+class StatsV1Controller {
+  @Get()
+  list() {
+    return { handler: 'stats-v1' };
+  }
+}
+
+@Cors({ origin: [APP, ADMIN], inherit: false })
+@Controller({ path: 'stats', version: '2' })
+class StatsV2Controller {
+  @Get()
+  list() {
+    return { handler: 'stats-v2' };
+  }
+}
+
+@Module({
+  imports: [CorsModule.forRoot({ origin: [APP], credentials: true, allowedHeaders: ['x-api-version'], logRefusals: false })],
+  controllers: [StatsV1Controller, StatsV2Controller],
+})
+class StatsModule {}
+
+describe.each(['express', 'fastify'] as const)('a preflight to handlers told apart by a version header on %s', (platform) => {
+  let app: INestApplication;
+  let url: string;
+  beforeAll(async () => {
+    app = await NestFactory.create(StatsModule, platform === 'express' ? new ExpressAdapter() : new FastifyAdapter(), { logger: false });
+    app.enableVersioning({ type: VersioningType.HEADER, header: 'x-api-version' });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  });
+  afterAll(() => app.close());
+
+  it('is allowed where every version allows it, with credentials only if every version grants them, and never cached', async () => {
+    const pre = await sendRaw(url, 'OPTIONS', '/stats', { origin: APP, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-version' });
+    expect(pre.status).toBe(204);
+    expect(pre.headers['access-control-allow-origin']).toBe(APP);
+    // v2 grants no credentials: a credentialed request to it must fail its preflight.
+    expect(pre.headers['access-control-allow-credentials']).toBeUndefined();
+    expect(pre.headers['access-control-max-age']).toBe('0');
+    const admin = await sendRaw(url, 'OPTIONS', '/stats', { origin: ADMIN, 'access-control-request-method': 'GET', 'access-control-request-headers': 'x-api-version' });
+    expect(admin.status).toBe(403);
+  });
 });
 
 // Express runs the first registered route that matches: here the parameter route, registered first, shadows the
