@@ -41,7 +41,8 @@ export type CorsOptionsDelegateCallback = (request: FastifyRequest, callback: (e
 export type CorsOptionsDelegatePromise = (request: FastifyRequest) => Promise<PolycorsOptions> | PolycorsOptions;
 /**
  * Chooses the options per request, as in @fastify/cors: answer through the callback (a function of two parameters)
- * or return the options or a Promise of them. Compiled once per returned object: return constants, not fresh objects.
+ * or return the options or a Promise of them. Compiled once per distinct content (functions by identity), the 256
+ * most recently used kept: a fresh literal per request is fine, a fresh closure per request compiles each time.
  */
 export type CorsOptionsDelegate = (
   request: FastifyRequest,
