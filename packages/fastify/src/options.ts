@@ -103,7 +103,9 @@ export const FASTIFY_CORS_DEFAULTS = Object.freeze({ origin: '*', methods: Objec
 
 export const VALID_HOOKS: readonly PolycorsHook[] = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization'];
 
-const ADAPTER_KEYS = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'cacheControl']);
+export const ADAPTER_KEYS: ReadonlySet<string> = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'cacheControl']);
+/** The adapter's own keys a route's `config.cors` may set. */
+export const ROUTE_ADAPTER_KEYS: readonly string[] = ['cacheControl'];
 /** Keys that only make sense once, on the plugin: refused in a route's `config.cors`. */
 export const PLUGIN_ONLY_KEYS: ReadonlySet<string> = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'logger', 'onRefusal', 'originCache', 'originTimeout', 'reflectionWarning', 'maxRequestHeadersLength']);
 
