@@ -12,6 +12,7 @@ import { type OriginPattern, isLoopbackHost, parseOriginRule } from './origins/p
 import { isPublicSuffix } from './origins/public-suffix.js';
 import { checkBacktracking, findUnescapedDot, isAnchored, unanchoredExample } from './origins/regex-safety.js';
 import { MAX_HOST_LABELS, parseRequestOrigin } from './origins/request-origin.js';
+import { type ListFormat, formatList } from './list-format.js';
 import type { AllowedHeaderSet } from './request-headers.js';
 import { FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, NORMALIZED_METHODS, isForbiddenRequestHeader, isToken, toList } from './tokens.js';
 
@@ -50,6 +51,8 @@ export interface NormalisedSettings {
   /** When to warn about an origin function reflecting every origin under credentials; undefined: never. */
   reflectionWarning?: { origins: number; window: number };
   maxRequestHeadersLength: number;
+  /** The list headers' values as sent (see ListFormat). */
+  listValues: { methods: string; allowedHeaders: string; exposedHeaders: string };
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof CorsOptions>([
@@ -63,6 +66,8 @@ export interface ValidateContext {
   defaultMethods?: readonly string[];
   /** The adapter's own option names accepted where these options were written, listed and suggested for unknown options. */
   adapterOptions?: readonly string[];
+  /** How list headers are written (default: `', '`, allowed header names in lower case). */
+  listFormat?: ListFormat;
 }
 
 export function validateOptions(options: CorsOptions, context: ValidateContext = {}): { settings: NormalisedSettings; problems: RatedProblem[] } {
@@ -103,6 +108,7 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
     originTimeout: CORS_DEFAULTS.originTimeout,
     reflectionWarning: { ...CORS_DEFAULTS.reflectionWarning },
     maxRequestHeadersLength: CORS_DEFAULTS.maxRequestHeadersLength,
+    listValues: { methods: '', allowedHeaders: '', exposedHeaders: '' },
   };
 
   validateOrigin(options, settings, report);
@@ -112,6 +118,11 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
   validateExposedHeaders(options, settings, report);
   validateScalars(options, settings, report);
   validateOriginFunctionOptions(options, settings, report);
+  settings.listValues = {
+    methods: settings.anyMethod ? '*' : formatList(options.methods, settings.methods, context.listFormat, false),
+    allowedHeaders: formatList(options.allowedHeaders, settings.allowedHeaderNames, context.listFormat, true),
+    exposedHeaders: formatList(options.exposedHeaders, settings.exposedHeaders, context.listFormat, true),
+  };
   return { settings, problems };
 }
 

@@ -2,7 +2,7 @@
  * Public option types of @polycors/fastify and their translation into @polycors/core options.
  * Every option of @fastify/cors 11 is accepted with the same meaning; polycors' own options come from core.
  */
-import type { CorsLogger, CorsOptions, OriginAnswer, OriginCacheOptions, OriginCallback, CorsRefusal, ReflectionWarningOptions } from '@polycors/core';
+import type { CorsLogger, CorsOptions, ListFormat, OriginAnswer, OriginCacheOptions, OriginCallback, CorsRefusal, ReflectionWarningOptions } from '@polycors/core';
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify';
 
 /** One origin rule in @fastify/cors form: a string (exact origin or pattern), a RegExp, or `true`/`false`. */
@@ -99,7 +99,10 @@ export const ADAPTER_DEFAULTS = Object.freeze({
 });
 
 /** @fastify/cors's own defaults, applied only with `strict: false` (each with a warning where it is unsafe). */
-export const FASTIFY_CORS_DEFAULTS = Object.freeze({ origin: '*', methods: Object.freeze(['GET', 'HEAD', 'POST']) });
+export const FASTIFY_CORS_DEFAULTS = Object.freeze({ origin: '*', methods: 'GET,HEAD,POST' });
+
+/** With `strict: false`, lists are written as @fastify/cors writes them: arrays joined by ', ', strings as written. */
+export const FASTIFY_CORS_LIST_FORMAT: ListFormat = Object.freeze({ separator: ', ', asWritten: true });
 
 export const VALID_HOOKS: readonly PolycorsHook[] = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization'];
 

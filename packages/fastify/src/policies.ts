@@ -4,9 +4,9 @@
  * Identical effective options share one compiled policy.
  */
 import { CORS_DEFAULTS, CorsConfigError, createCorsPolicy, mergeCorsOptions } from '@polycors/core';
-import type { CorsConfigProblem, CorsLogger, CorsOptions, CorsPolicy } from '@polycors/core';
+import type { CorsConfigProblem, CorsLogger, CorsOptions, CorsPolicy, ListFormat } from '@polycors/core';
 import { type PathMapper, layerPaths } from './layer-paths.js';
-import { ADAPTER_KEYS, FASTIFY_CORS_DEFAULTS, PLUGIN_ONLY_KEYS, ROUTE_ADAPTER_KEYS, normaliseCacheControl, splitOptions } from './options.js';
+import { ADAPTER_KEYS, FASTIFY_CORS_DEFAULTS, FASTIFY_CORS_LIST_FORMAT, PLUGIN_ONLY_KEYS, ROUTE_ADAPTER_KEYS, normaliseCacheControl, splitOptions } from './options.js';
 import type { PolycorsOptions, PolycorsRouteOptions } from './options.js';
 import type { OriginTranslator } from './origin.js';
 import type { RouteEntry } from './route-registry.js';
@@ -61,9 +61,9 @@ export class PolicySet {
     base.origin = this.origins.toCore(base.origin as PolycorsOptions['origin'], !strict);
     this.base = base as CorsOptions;
     const fallbackOptions: CorsOptions = { ...this.base };
-    if (!strict && fallbackOptions.methods === undefined) fallbackOptions.methods = [...FASTIFY_CORS_DEFAULTS.methods];
+    if (!strict && fallbackOptions.methods === undefined) fallbackOptions.methods = FASTIFY_CORS_DEFAULTS.methods;
     this.compiling = where;
-    this.fallback = { policy: createCorsPolicy(fallbackOptions, { where, adapterOptions: [...ADAPTER_KEYS] }), cacheControl: this.baseCacheControl };
+    this.fallback = { policy: createCorsPolicy(fallbackOptions, { where, adapterOptions: [...ADAPTER_KEYS], listFormat: listFormat(fallbackOptions) }), cacheControl: this.baseCacheControl };
     // debug carries over so that a route with CORS off says so (polycors-reason: cors-disabled).
     this.disabled = { policy: createCorsPolicy({ ...DISABLED_OPTIONS, debug: this.base.debug === true }, { source: 'config.cors: false on this route' }) };
   }
@@ -111,7 +111,7 @@ export class PolicySet {
     let compiled: CompiledRoutePolicy;
     this.compiling = entry.where;
     if (layer === false) compiled = this.disabled;
-    else if (layer === undefined) compiled = { policy: createCorsPolicy(this.base, { where: entry.where, source: `${this.where} (the route sets no config.cors)`, defaultMethods: methods, adapterOptions: [...ADAPTER_KEYS] }), cacheControl: this.baseCacheControl };
+    else if (layer === undefined) compiled = { policy: createCorsPolicy(this.base, { where: entry.where, source: `${this.where} (the route sets no config.cors)`, defaultMethods: methods, adapterOptions: [...ADAPTER_KEYS], listFormat: listFormat(this.base) }), cacheControl: this.baseCacheControl };
     else compiled = this.compileLayer(layer, entry, methods);
     if (!byMethods) this.shared.set(key, (byMethods = new Map()));
     byMethods.set(methodsKey, compiled);
@@ -139,7 +139,7 @@ export class PolicySet {
     const paths = layerPaths(merged as Record<string, unknown>, this.base as Record<string, unknown>, core);
     this.paths = paths;
     try {
-      return { policy: createCorsPolicy(merged, { where: entry.where, source: `config.cors of ${entry.where}`, defaultMethods: methods, adapterOptions: [...ROUTE_ADAPTER_KEYS] }), cacheControl };
+      return { policy: createCorsPolicy(merged, { where: entry.where, source: `config.cors of ${entry.where}`, defaultMethods: methods, adapterOptions: [...ROUTE_ADAPTER_KEYS], listFormat: listFormat(merged) }), cacheControl };
     } catch (error) {
       if (!(error instanceof CorsConfigError)) throw error;
       throw new CorsConfigError(error.problems.map((problem) => ({ ...problem, path: paths(problem.path) })), entry.where);
@@ -171,6 +171,11 @@ export class PolicySet {
     this.seenWarnings.add(key);
     this.logger.warn(message);
   }
+}
+
+/** Compatibility mode writes lists as @fastify/cors does; strict mode in polycors' one format. */
+function listFormat(options: CorsOptions): ListFormat | undefined {
+  return options.strict === false ? FASTIFY_CORS_LIST_FORMAT : undefined;
 }
 
 /** The methods a route's path serves, as a preflight may ask for them. */
