@@ -2,7 +2,7 @@
  * @fastify/cors 11.4.3 tests that fail against @polycors/fastify on purpose, with the reason.
  * Keep in step with the README's "Migrating from @fastify/cors" section (run.mjs fails when a listed test passes).
  */
-const VARY_METHOD = "lists are written as @fastify/cors writes them (strict: false), but a preflight answer also names Access-Control-Request-Method in Vary (Vary: Access-Control-Request-Method, Access-Control-Request-Headers): polycors answers a method it does not allow with a 403, so a shared cache without it could serve one visitor's refused answer to every preflight of the URL";
+const VARY_METHOD = "lists are written as @fastify/cors writes them (strict: false), but a preflight answer also names Access-Control-Request-Method in Vary (Vary: Access-Control-Request-Method, Access-Control-Request-Headers): polycors answers a method it does not allow with a 403, so without it a cache set to store OPTIONS responses (a CDN rule) could serve one visitor's refused answer to every preflight of the URL";
 const NO_ORIGIN = 'a request without Origin is not a CORS request and gets no CORS headers (only Vary: Origin); @fastify/cors sent its fixed origin to every request';
 const FAIL_CLOSED = 'an origin function that throws, rejects or gives an unusable answer refuses the request (fail closed) and logs the error; the request still reaches the app, which answers as usual (here 404/200) instead of a 500';
 
