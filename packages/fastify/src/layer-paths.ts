@@ -7,6 +7,9 @@ const LIST_KEYS = ['origin', 'methods', 'allowedHeaders', 'exposedHeaders'] as c
 
 export type PathMapper = (path: string) => string;
 
+/** Marks a path that names the plugin options' item, not the route's. */
+export const INHERITED = ' (from the plugin options)';
+
 export function layerPaths(merged: Record<string, unknown>, base: Record<string, unknown>, layer: Record<string, unknown>): PathMapper {
   return (path) => {
     const match = /^([A-Za-z]+)(?:\[(\d+)\])?(.*)$/.exec(path);
@@ -17,7 +20,7 @@ export function layerPaths(merged: Record<string, unknown>, base: Record<string,
     const own = listOf(layer[key]).findIndex((candidate) => same(candidate, item));
     if (own !== -1) return `config.cors.${key}${Array.isArray(layer[key]) ? `[${own}]` : ''}${rest}`;
     const inherited = listOf(base[key]).findIndex((candidate) => same(candidate, item));
-    return inherited === -1 ? `config.cors.${path}` : `${key}${Array.isArray(base[key]) ? `[${inherited}]` : ''} (from the plugin options)${rest}`;
+    return inherited === -1 ? `config.cors.${path}` : `${key}${Array.isArray(base[key]) ? `[${inherited}]` : ''}${INHERITED}${rest}`;
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { CORS_DEFAULTS, CorsConfigError, createCorsPolicy, mergeCorsOptions } from '@polycors/core';
 import type { CorsConfigProblem, CorsLogger, CorsOptions, CorsPolicy, ListFormat } from '@polycors/core';
-import { type PathMapper, layerPaths } from './layer-paths.js';
+import { INHERITED, type PathMapper, layerPaths } from './layer-paths.js';
 import { ADAPTER_KEYS, FASTIFY_CORS_DEFAULTS, FASTIFY_CORS_LIST_FORMAT, PLUGIN_ONLY_KEYS, ROUTE_ADAPTER_KEYS, normaliseCacheControl, splitOptions } from './options.js';
 import type { PolycorsOptions, PolycorsRouteOptions } from './options.js';
 import type { OriginTranslator } from './origin.js';
@@ -166,7 +166,8 @@ export class PolicySet {
       const end = message.indexOf(': ', prefix.length);
       if (end !== -1) message = `${prefix}${this.paths(message.slice(prefix.length, end))}${message.slice(end)}`;
     }
-    const key = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    // An inherited item's warning is the plugin's own, already logged for the plugin options.
+    const key = (message.startsWith(prefix) ? message.slice(prefix.length) : message).replace(INHERITED, '');
     if (this.seenWarnings.has(key)) return;
     this.seenWarnings.add(key);
     this.logger.warn(message);

@@ -48,6 +48,18 @@ describe('configuration checked at startup', () => {
     await app.close();
   });
 
+  it('with strict: false, warns about a plugin origin once, not again for each route that merges its own', async () => {
+    const warnings: string[] = [];
+    const app = Fastify();
+    await app.register(polycors, { strict: false, origin: ['https://A.example.com'], logger: { warn: (m) => warnings.push(m), error: () => {} } });
+    app.get('/x', { config: { cors: { origin: ['https://ok.example.com', 'https://Y.example.com'] } } }, async () => 'x');
+    app.get('/y', { config: { cors: { origin: ['https://ok.example.com'] } } }, async () => 'y');
+    await app.ready();
+    expect(warnings.filter((w) => w.includes("'https://A.example.com'"))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes("'https://Y.example.com'"))).toEqual([expect.stringContaining('route GET /x: config.cors.origin[1]: ')]);
+    await app.close();
+  });
+
   it('suggests the option meant by a typo in config.cors, and lists cacheControl among the known options', async () => {
     const app = Fastify();
     await app.register(polycors, { origin: [APP] });
