@@ -7,5 +7,6 @@ export * from './classify.js';
 export * from './route-table.js';
 export * from './browser-check.js';
 export type { PreflightRoutes } from './preflight-siblings.js';
+export type { ListFormat } from './list-format.js';
 export * from './response-guard.js';
 export { describeOriginFunction, type OriginFunctionShape } from './origins/call-origin-function.js';

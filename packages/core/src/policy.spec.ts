@@ -227,3 +227,26 @@ describe('origin patterns', () => {
     expect(allowed(rule, origin)).toBe(expected);
   });
 });
+
+describe('list format', () => {
+  const headerOf = (policy: ReturnType<typeof createCorsPolicy>, name: string, requestHeaders?: string) => {
+    const decision = policy.evaluate({ method: 'OPTIONS', origin: 'https://a.example', requestMethod: 'PUT', requestHeaders }) as CorsDecision;
+    return decision.headers.find(([header]) => header === name)?.[1];
+  };
+  const options = { origin: 'https://a.example', methods: 'GET,PUT', allowedHeaders: ['X-Token', 'Content-Type'], logger: false as const };
+
+  it('joins items with ", " and lower-cases allowed header names by default', () => {
+    const policy = createCorsPolicy(options);
+    expect([headerOf(policy, 'access-control-allow-methods'), headerOf(policy, 'access-control-allow-headers')]).toEqual(['GET, PUT', 'x-token, content-type']);
+  });
+
+  it('writes lists as given with asWritten, joining arrays with the separator', () => {
+    const policy = createCorsPolicy(options, { listFormat: { separator: ',', asWritten: true } });
+    expect([headerOf(policy, 'access-control-allow-methods'), headerOf(policy, 'access-control-allow-headers')]).toEqual(['GET,PUT', 'X-Token,Content-Type']);
+  });
+
+  it('falls back to the validated items when validation changed a string list', () => {
+    const policy = createCorsPolicy({ ...options, methods: 'get, PUT, PUT' }, { listFormat: { asWritten: true } });
+    expect(headerOf(policy, 'access-control-allow-methods')).toBe('GET, PUT');
+  });
+});

@@ -143,15 +143,15 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
 
     const actualTail: Header[] = [];
     if (s.credentials) actualTail.push(['access-control-allow-credentials', 'true']);
-    if (s.exposedHeaders.length > 0) actualTail.push(['access-control-expose-headers', s.exposedHeaders.join(', ')]);
+    if (s.exposedHeaders.length > 0) actualTail.push(['access-control-expose-headers', s.listValues.exposedHeaders]);
     this.actualTail = Object.freeze(actualTail);
 
     const preflightTail: Header[] = [];
     if (s.credentials) preflightTail.push(['access-control-allow-credentials', 'true']);
-    const methodsValue = s.anyMethod ? '*' : s.methods.join(', ');
+    const methodsValue = s.listValues.methods;
     if (methodsValue) preflightTail.push(['access-control-allow-methods', methodsValue]);
     if (s.allowedHeaders.mode !== 'reflect' && s.allowedHeaderNames.length > 0) {
-      preflightTail.push(['access-control-allow-headers', s.allowedHeaderNames.join(', ')]);
+      preflightTail.push(['access-control-allow-headers', s.listValues.allowedHeaders]);
     }
     if (s.maxAge !== undefined) preflightTail.push(['access-control-max-age', String(s.maxAge)]);
     this.preflightTail = Object.freeze(preflightTail);

@@ -187,10 +187,11 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
   const result: [string, string][] = [];
   for (const [name, value] of decision.headers) {
     if (name === 'access-control-allow-methods') {
-      if (methods.length > 0) result.push([name, methods.join(', ')]);
+      // Unchanged lists keep the policy's own format (see ListFormat).
+      if (methods.length > 0) result.push([name, sameList(methods, splitList(value, false)) ? value : methods.join(', ')]);
     } else if (name === 'access-control-allow-headers') {
       if (!reusable) result.push([name, value]);
-      else if (headers.length > 0) result.push([name, headers.join(', ')]);
+      else if (headers.length > 0) result.push([name, sameList(headers, splitList(value, true)) ? value : headers.join(', ')]);
     } else if (name === 'access-control-max-age') {
       if (reusable) result.push([name, value]);
     } else result.push([name, value]);
@@ -199,6 +200,10 @@ function composeAnswer(primary: SiblingJudge, decision: CorsDecision, request: C
   const guarded: CorsDecision = { ...decision, headers: result };
   if (!reusable) guarded.reusable = false;
   return guarded;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index]);
 }
 
 /** Could some answer at this URL list a method no route serves here, that the fallback policy would let through? */

@@ -112,6 +112,34 @@ describe('configuration rules (strict mode)', () => {
     expect(problem.message).toContain("did you mean 'allowedHeaders'?");
   });
 
+  it('suggests a known name one typo away, and lists the adapter options it is told about', () => {
+    expect(problemsOf({ orgin: 'https://a.com' } as CorsOptions).find((p) => p.code === 'option-unknown')?.message).toContain("did you mean 'origin'?");
+    const unknown = (() => {
+      try {
+        createCorsPolicy({ origin: 'https://a.com', logger: false, nonsense: 1 } as CorsOptions, { adapterOptions: ['cacheControl'] });
+      } catch (error) {
+        return (error as CorsConfigError).problems[0].message;
+      }
+    })();
+    expect(unknown).toMatch(/known options: origin, .*, cacheControl$/);
+  });
+
+  it.each([/\.example\.com$/, /^https:\/\/app\.example\.com/, /app\.example\.com/, /^https:\/\/[a-z]+\.example\.com/, /^https:\/\/a\.com|^https:\/\/b\.com$/])(
+    'gives an example origin that the unanchored %s really matches',
+    (regexp) => {
+      const problem = problemsOf({ origin: regexp }).find((p) => p.code === 'origin-regex-unanchored') as { message: string };
+      const example = /so '([^']+)' can match/.exec(problem.message)?.[1] as string;
+      expect(regexp.test(example)).toBe(true);
+      expect(new RegExp(`^(?:${regexp.source.replace(/^\^/, '').replace(/\$$/, '')})$`).test(example)).toBe(false);
+    },
+  );
+
+  it('suggests the fully normalised origin for a trailing slash, a path or user info', () => {
+    expect(problemsOf({ origin: 'https://B.Example.com/' }).map((p) => p.message)).toContain("origin 'https://B.Example.com/' has a trailing slash; browsers send 'https://b.example.com'");
+    expect(problemsOf({ origin: 'HTTPS://App.example.com:443/x' })[0].message).toContain(": 'https://app.example.com'");
+    expect(problemsOf({ origin: 'https://me@App.example.com:8443' })[0].message).toContain(": 'https://app.example.com:8443'");
+  });
+
   it('names where the policy applies in the error message', () => {
     expect(() => createCorsPolicy({ origin: '*', credentials: true }, { where: 'FormController.update (PATCH /form)' })).toThrow(
       /for FormController\.update \(PATCH \/form\)/,

@@ -10,8 +10,9 @@ import { CORS_DEFAULTS } from './options.js';
 import { shapeOf } from './origins/call-origin-function.js';
 import { type OriginPattern, isLoopbackHost, parseOriginRule } from './origins/parse-rule.js';
 import { isPublicSuffix } from './origins/public-suffix.js';
-import { checkBacktracking, findUnescapedDot, isAnchored } from './origins/regex-safety.js';
+import { checkBacktracking, findUnescapedDot, isAnchored, unanchoredExample } from './origins/regex-safety.js';
 import { MAX_HOST_LABELS, parseRequestOrigin } from './origins/request-origin.js';
+import { type ListFormat, formatList } from './list-format.js';
 import type { AllowedHeaderSet } from './request-headers.js';
 import { FORBIDDEN_METHODS, FORBIDDEN_RESPONSE_HEADERS, NORMALIZED_METHODS, isForbiddenRequestHeader, isToken, toList } from './tokens.js';
 
@@ -50,6 +51,8 @@ export interface NormalisedSettings {
   /** When to warn about an origin function reflecting every origin under credentials; undefined: never. */
   reflectionWarning?: { origins: number; window: number };
   maxRequestHeadersLength: number;
+  /** The list headers' values as sent (see ListFormat). */
+  listValues: { methods: string; allowedHeaders: string; exposedHeaders: string };
 }
 
 const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof CorsOptions>([
@@ -61,6 +64,10 @@ const KNOWN_OPTIONS: ReadonlySet<string> = new Set<keyof CorsOptions>([
 export interface ValidateContext {
   /** Methods to allow when `methods` is not configured (an adapter passes the route's own methods). */
   defaultMethods?: readonly string[];
+  /** The adapter's own option names accepted where these options were written, listed and suggested for unknown options. */
+  adapterOptions?: readonly string[];
+  /** How list headers are written (default: `', '`, allowed header names in lower case). */
+  listFormat?: ListFormat;
 }
 
 export function validateOptions(options: CorsOptions, context: ValidateContext = {}): { settings: NormalisedSettings; problems: RatedProblem[] } {
@@ -72,7 +79,7 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
     options = {};
   }
   for (const key of Object.keys(options)) {
-    if (!KNOWN_OPTIONS.has(key)) report('error', key, 'option-unknown', `unknown option '${key}'${suggestOption(key)}`);
+    if (!KNOWN_OPTIONS.has(key)) report('error', key, 'option-unknown', `unknown option '${key}'${suggestOption(key, context.adapterOptions ?? [])}`);
   }
 
   const strict = readBoolean(options, 'strict', CORS_DEFAULTS.strict, report);
@@ -101,6 +108,7 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
     originTimeout: CORS_DEFAULTS.originTimeout,
     reflectionWarning: { ...CORS_DEFAULTS.reflectionWarning },
     maxRequestHeadersLength: CORS_DEFAULTS.maxRequestHeadersLength,
+    listValues: { methods: '', allowedHeaders: '', exposedHeaders: '' },
   };
 
   validateOrigin(options, settings, report);
@@ -110,6 +118,11 @@ export function validateOptions(options: CorsOptions, context: ValidateContext =
   validateExposedHeaders(options, settings, report);
   validateScalars(options, settings, report);
   validateOriginFunctionOptions(options, settings, report);
+  settings.listValues = {
+    methods: settings.anyMethod ? '*' : formatList(options.methods, settings.methods, context.listFormat, false),
+    allowedHeaders: formatList(options.allowedHeaders, settings.allowedHeaderNames, context.listFormat, true),
+    exposedHeaders: formatList(options.exposedHeaders, settings.exposedHeaders, context.listFormat, true),
+  };
   return { settings, problems };
 }
 
@@ -216,10 +229,13 @@ function addStringRule(rule: string, path: string, settings: NormalisedSettings,
 function addRegExpRule(rule: RegExp, path: string, settings: NormalisedSettings, report: Report): void {
   const problems: { severity: Severity; code: ConfigProblemCode; message: string }[] = [];
   const error = (code: ConfigProblemCode, message: string) => problems.push({ severity: 'error', code, message });
-  if (!isAnchored(rule.source)) {
-    error('origin-regex-unanchored', `RegExp ${rule} is not anchored, so 'https://example.com.evil.com' can match; write it as /^...$/ (one ^ at the start, one $ at the end, no top-level |)`);
-  }
   const backtracking = checkBacktracking(rule);
+  if (!isAnchored(rule.source)) {
+    // An example the RegExp really matches; computed only for RegExps that cannot stall the server.
+    const example = backtracking.safe ? unanchoredExample(rule) : undefined;
+    const consequence = example ? `so '${example}' can match` : 'so origins that merely contain a match are allowed too';
+    error('origin-regex-unanchored', `RegExp ${rule} is not anchored, ${consequence}; write it as /^...$/ (one ^ at the start, one $ at the end, no top-level |)`);
+  }
   if (!backtracking.safe) {
     error('origin-regex-catastrophic', `RegExp ${rule} is refused: ${backtracking.reason}. Use a pattern such as 'https://*.example.com' (matched without any RegExp), or give each part of the RegExp one way to match`);
   }
@@ -459,14 +475,29 @@ function hostOf(origin: string): string | undefined {
   return colon > closing ? rest.slice(0, colon) : rest;
 }
 
-function suggestOption(key: string): string {
+function suggestOption(key: string, adapterOptions: readonly string[]): string {
   const lower = key.toLowerCase();
   const aliases: Record<string, string> = {
     allowheaders: 'allowedHeaders', allowedheader: 'allowedHeaders', exposeheaders: 'exposedHeaders', allowmethods: 'methods',
     origins: 'origin', credential: 'credentials', maxage: 'maxAge', allowcredentials: 'credentials',
   };
-  const known = [...KNOWN_OPTIONS].find((name) => name.toLowerCase() === lower) ?? aliases[lower];
-  return known ? `; did you mean '${known}'?` : `; known options: ${[...KNOWN_OPTIONS].join(', ')}`;
+  const names = [...KNOWN_OPTIONS, ...adapterOptions.filter((name) => !KNOWN_OPTIONS.has(name))];
+  const known = names.find((name) => name.toLowerCase() === lower) ?? aliases[lower] ?? closeName(lower, names);
+  return known ? `; did you mean '${known}'?` : `; known options: ${names.join(', ')}`;
+}
+
+/** A known name one edit away (`orgin`, `credentails`, `maxage` aside), for typos the aliases do not cover. */
+function closeName(lower: string, names: readonly string[]): string | undefined {
+  return names.find((name) => withinOneEdit(lower, name.toLowerCase()));
+}
+
+/** One insertion, deletion, substitution or swap of neighbours turns `a` into `b`. */
+function withinOneEdit(a: string, b: string): boolean {
+  if (a === b || Math.abs(a.length - b.length) > 1) return false;
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  if (a.length === b.length) return a.slice(i + 1) === b.slice(i + 1) || (a[i] === b[i + 1] && a[i + 1] === b[i] && a.slice(i + 2) === b.slice(i + 2));
+  return a.length > b.length ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
 }
 
 export function describeValue(value: unknown): string {

@@ -2,7 +2,7 @@
  * Public option types of @polycors/fastify and their translation into @polycors/core options.
  * Every option of @fastify/cors 11 is accepted with the same meaning; polycors' own options come from core.
  */
-import type { CorsLogger, CorsOptions, OriginAnswer, OriginCacheOptions, OriginCallback, CorsRefusal, ReflectionWarningOptions } from '@polycors/core';
+import type { CorsLogger, CorsOptions, ListFormat, OriginAnswer, OriginCacheOptions, OriginCallback, CorsRefusal, ReflectionWarningOptions } from '@polycors/core';
 import type { FastifyInstance, FastifyRequest, LogLevel } from 'fastify';
 
 /** One origin rule in @fastify/cors form: a string (exact origin or pattern), a RegExp, or `true`/`false`. */
@@ -41,7 +41,8 @@ export type CorsOptionsDelegateCallback = (request: FastifyRequest, callback: (e
 export type CorsOptionsDelegatePromise = (request: FastifyRequest) => Promise<PolycorsOptions> | PolycorsOptions;
 /**
  * Chooses the options per request, as in @fastify/cors: answer through the callback (a function of two parameters)
- * or return the options or a Promise of them. Compiled once per returned object: return constants, not fresh objects.
+ * or return the options or a Promise of them. Compiled once per distinct content (functions by identity), the 256
+ * most recently used kept: a fresh literal per request is fine, a fresh closure per request compiles each time.
  */
 export type CorsOptionsDelegate = (
   request: FastifyRequest,
@@ -98,11 +99,16 @@ export const ADAPTER_DEFAULTS = Object.freeze({
 });
 
 /** @fastify/cors's own defaults, applied only with `strict: false` (each with a warning where it is unsafe). */
-export const FASTIFY_CORS_DEFAULTS = Object.freeze({ origin: '*', methods: Object.freeze(['GET', 'HEAD', 'POST']) });
+export const FASTIFY_CORS_DEFAULTS = Object.freeze({ origin: '*', methods: 'GET,HEAD,POST' });
+
+/** With `strict: false`, lists are written as @fastify/cors writes them: arrays joined by ', ', strings as written. */
+export const FASTIFY_CORS_LIST_FORMAT: ListFormat = Object.freeze({ separator: ', ', asWritten: true });
 
 export const VALID_HOOKS: readonly PolycorsHook[] = ['onRequest', 'preParsing', 'preValidation', 'preHandler', 'preSerialization'];
 
-const ADAPTER_KEYS = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'cacheControl']);
+export const ADAPTER_KEYS: ReadonlySet<string> = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'cacheControl']);
+/** The adapter's own keys a route's `config.cors` may set. */
+export const ROUTE_ADAPTER_KEYS: readonly string[] = ['cacheControl'];
 /** Keys that only make sense once, on the plugin: refused in a route's `config.cors`. */
 export const PLUGIN_ONLY_KEYS: ReadonlySet<string> = new Set(['hook', 'delegator', 'preflight', 'strictPreflight', 'hideOptionsRoute', 'logLevel', 'refusalLogLevel', 'logger', 'onRefusal', 'originCache', 'originTimeout', 'reflectionWarning', 'maxRequestHeadersLength']);
 

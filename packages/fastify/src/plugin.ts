@@ -11,6 +11,7 @@ import fp from 'fastify-plugin';
 import { ADAPTER_DEFAULTS, VALID_HOOKS } from './options.js';
 import type { AdapterSettings, CorsOptionsDelegate, PolycorsHook, PolycorsOptions } from './options.js';
 import { OriginTranslator } from './origin.js';
+import { DelegatedPolicies } from './delegated-policies.js';
 import { type CompiledRoutePolicy, PolicySet } from './policies.js';
 import { type RouteEntry, RouteRegistry, kCatchAll, kRouteCors } from './route-registry.js';
 import { findUnseenRoutes, parsePrintedRoutes } from './unseen-routes.js';
@@ -45,7 +46,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     return;
   }
   const staticPolicies = policies;
-  const delegated = new WeakMap<object, PolicySet>();
+  const delegated = new DelegatedPolicies<PolicySet>();
   const registry = new RouteRegistry(fastify);
   const continued = new WeakSet<FastifyRequest>();
   const configLogger = options.logger === false ? undefined : (options.logger ?? defaultLogger);
@@ -109,17 +110,12 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     for (const problem of problems) configLogger?.warn(`polycors: ${problem.path}: ${problem.message} [${problem.code}]`);
   };
 
-  /** The policy set for this request: the plugin's, or the delegator's answer compiled once per returned object. */
+  /** The policy set for this request: the plugin's, or the delegator's answer, compiled once per distinct content. */
   const withPolicies = (request: FastifyRequest, use: (set: PolicySet) => void, fail: (error: Error) => void): void => {
     if (!delegator) return use(staticPolicies);
     const accept = (answer: PolycorsOptions | undefined) => {
       if (typeof answer !== 'object' || answer === null) throw new TypeError('polycors: the delegator must answer with an options object');
-      let set = delegated.get(answer);
-      if (!set) {
-        set = new PolicySet({ ...staticOptions, ...answer }, origins, defaultLogger, 'the options from the delegator');
-        delegated.set(answer, set);
-      }
-      use(set);
+      use(delegated.get(answer, () => new PolicySet({ ...staticOptions, ...answer }, origins, defaultLogger, 'the options from the delegator')));
     };
     const settle = (error: Error | null, answer?: PolycorsOptions) => {
       if (error) return fail(error);

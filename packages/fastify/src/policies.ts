@@ -4,8 +4,9 @@
  * Identical effective options share one compiled policy.
  */
 import { CORS_DEFAULTS, CorsConfigError, createCorsPolicy, mergeCorsOptions } from '@polycors/core';
-import type { CorsConfigProblem, CorsLogger, CorsOptions, CorsPolicy } from '@polycors/core';
-import { FASTIFY_CORS_DEFAULTS, PLUGIN_ONLY_KEYS, normaliseCacheControl, splitOptions } from './options.js';
+import type { CorsConfigProblem, CorsLogger, CorsOptions, CorsPolicy, ListFormat } from '@polycors/core';
+import { INHERITED, type PathMapper, layerPaths } from './layer-paths.js';
+import { ADAPTER_KEYS, FASTIFY_CORS_DEFAULTS, FASTIFY_CORS_LIST_FORMAT, PLUGIN_ONLY_KEYS, ROUTE_ADAPTER_KEYS, normaliseCacheControl, splitOptions } from './options.js';
 import type { PolycorsOptions, PolycorsRouteOptions } from './options.js';
 import type { OriginTranslator } from './origin.js';
 import type { RouteEntry } from './route-registry.js';
@@ -33,6 +34,8 @@ export class PolicySet {
   private readonly strict: boolean;
   /** The `where` of the policy being compiled, stripped from warnings to recognise repeats. */
   private compiling = '';
+  /** While a route's config.cors is compiled: its problem paths in the route's own words. */
+  private paths: PathMapper | undefined;
 
   /**
    * @param options the plugin's options (or a delegator's answer), without adapter-only keys' effects
@@ -58,9 +61,9 @@ export class PolicySet {
     base.origin = this.origins.toCore(base.origin as PolycorsOptions['origin'], !strict);
     this.base = base as CorsOptions;
     const fallbackOptions: CorsOptions = { ...this.base };
-    if (!strict && fallbackOptions.methods === undefined) fallbackOptions.methods = [...FASTIFY_CORS_DEFAULTS.methods];
+    if (!strict && fallbackOptions.methods === undefined) fallbackOptions.methods = FASTIFY_CORS_DEFAULTS.methods;
     this.compiling = where;
-    this.fallback = { policy: createCorsPolicy(fallbackOptions, { where }), cacheControl: this.baseCacheControl };
+    this.fallback = { policy: createCorsPolicy(fallbackOptions, { where, adapterOptions: [...ADAPTER_KEYS], listFormat: listFormat(fallbackOptions) }), cacheControl: this.baseCacheControl };
     // debug carries over so that a route with CORS off says so (polycors-reason: cors-disabled).
     this.disabled = { policy: createCorsPolicy({ ...DISABLED_OPTIONS, debug: this.base.debug === true }, { source: 'config.cors: false on this route' }) };
   }
@@ -74,12 +77,21 @@ export class PolicySet {
   /** Compiles every route's policy, throwing one CorsConfigError that lists the problems of every route. */
   compileAll(entries: readonly RouteEntry[]): void {
     const problems: CorsConfigProblem[] = [];
+    // Fastify adds a HEAD route for every GET route, with the same config: its problems are the GET route's.
+    const reported = new Map<unknown, Set<string>>();
     for (const entry of entries) {
       try {
         this.compile(entry);
       } catch (error) {
         if (!(error instanceof CorsConfigError)) throw error;
-        for (const problem of error.problems) problems.push({ ...problem, path: `${entry.where}: ${problem.path}` });
+        for (const problem of error.problems) {
+          const key = `${entry.url}|${problem.path}|${problem.code}|${problem.message}`;
+          let seen = reported.get(entry.cors);
+          if (!seen) reported.set(entry.cors, (seen = new Set()));
+          if (seen.has(key)) continue;
+          seen.add(key);
+          problems.push({ ...problem, path: `${entry.where}: ${problem.path}` });
+        }
       }
     }
     if (problems.length > 0) throw new CorsConfigError(problems, 'the routes');
@@ -99,7 +111,7 @@ export class PolicySet {
     let compiled: CompiledRoutePolicy;
     this.compiling = entry.where;
     if (layer === false) compiled = this.disabled;
-    else if (layer === undefined) compiled = { policy: createCorsPolicy(this.base, { where: entry.where, source: `${this.where} (the route sets no config.cors)`, defaultMethods: methods }), cacheControl: this.baseCacheControl };
+    else if (layer === undefined) compiled = { policy: createCorsPolicy(this.base, { where: entry.where, source: `${this.where} (the route sets no config.cors)`, defaultMethods: methods, adapterOptions: [...ADAPTER_KEYS], listFormat: listFormat(this.base) }), cacheControl: this.baseCacheControl };
     else compiled = this.compileLayer(layer, entry, methods);
     if (!byMethods) this.shared.set(key, (byMethods = new Map()));
     byMethods.set(methodsKey, compiled);
@@ -124,7 +136,16 @@ export class PolicySet {
     const merged = mergeCorsOptions(this.base, core as CorsOptions);
     if (merged === false) return this.disabled;
     const cacheControl = adapter.cacheControl !== undefined ? normaliseCacheControl(adapter.cacheControl) : this.baseCacheControl;
-    return { policy: createCorsPolicy(merged, { where: entry.where, source: `config.cors of ${entry.where}`, defaultMethods: methods }), cacheControl };
+    const paths = layerPaths(merged as Record<string, unknown>, this.base as Record<string, unknown>, core);
+    this.paths = paths;
+    try {
+      return { policy: createCorsPolicy(merged, { where: entry.where, source: `config.cors of ${entry.where}`, defaultMethods: methods, adapterOptions: [...ROUTE_ADAPTER_KEYS], listFormat: listFormat(merged) }), cacheControl };
+    } catch (error) {
+      if (!(error instanceof CorsConfigError)) throw error;
+      throw new CorsConfigError(error.problems.map((problem) => ({ ...problem, path: paths(problem.path) })), entry.where);
+    } finally {
+      this.paths = undefined;
+    }
   }
 
   /** Warnings repeat for every route that inherits the plugin's options: log each problem once. */
@@ -141,11 +162,21 @@ export class PolicySet {
     if (this.logger === false) return;
     // "polycors: <where>: <path>: <message> [code]" -> "<path>: <message> [code]"
     const prefix = `polycors: ${this.compiling}: `;
-    const key = message.startsWith(prefix) ? message.slice(prefix.length) : message;
+    if (this.paths && message.startsWith(prefix)) {
+      const end = message.indexOf(': ', prefix.length);
+      if (end !== -1) message = `${prefix}${this.paths(message.slice(prefix.length, end))}${message.slice(end)}`;
+    }
+    // An inherited item's warning is the plugin's own, already logged for the plugin options.
+    const key = (message.startsWith(prefix) ? message.slice(prefix.length) : message).replace(INHERITED, '');
     if (this.seenWarnings.has(key)) return;
     this.seenWarnings.add(key);
     this.logger.warn(message);
   }
+}
+
+/** Compatibility mode writes lists as @fastify/cors does; strict mode in polycors' one format. */
+function listFormat(options: CorsOptions): ListFormat | undefined {
+  return options.strict === false ? FASTIFY_CORS_LIST_FORMAT : undefined;
 }
 
 /** The methods a route's path serves, as a preflight may ask for them. */

@@ -33,6 +33,46 @@ describe('configuration checked at startup', () => {
     await app.close();
   });
 
+  it("names each route's problem once, at the index the route wrote, with the browser's spelling as the fix", async () => {
+    const app = Fastify();
+    await app.register(polycors, { origin: [APP, 'https://other.example.com'] });
+    app.get('/b', { config: { cors: { origin: ['https://ok.example.com', 'https://B.example.com/'], maxAge: -1 } } }, async () => 'b');
+    const error = (await app.ready().then(() => undefined, (failure: unknown) => failure)) as CorsConfigError;
+    // Not once more for the HEAD route Fastify adds, and not origin[3] of the merged list.
+    expect(error.problems.map((p) => `${p.path} ${p.code}`)).toEqual([
+      'route GET /b: config.cors.origin[1] origin-trailing-slash',
+      'route GET /b: config.cors.origin[1] origin-uppercase',
+      'route GET /b: config.cors.maxAge max-age-range',
+    ]);
+    expect(error.message).toContain("browsers send 'https://b.example.com'");
+    await app.close();
+  });
+
+  it('with strict: false, warns about a plugin origin once, not again for each route that merges its own', async () => {
+    const warnings: string[] = [];
+    const app = Fastify();
+    await app.register(polycors, { strict: false, origin: ['https://A.example.com'], logger: { warn: (m) => warnings.push(m), error: () => {} } });
+    app.get('/x', { config: { cors: { origin: ['https://ok.example.com', 'https://Y.example.com'] } } }, async () => 'x');
+    app.get('/y', { config: { cors: { origin: ['https://ok.example.com'] } } }, async () => 'y');
+    await app.ready();
+    expect(warnings.filter((w) => w.includes("'https://A.example.com'"))).toHaveLength(1);
+    expect(warnings.filter((w) => w.includes("'https://Y.example.com'"))).toEqual([expect.stringContaining('route GET /x: config.cors.origin[1]: ')]);
+    await app.close();
+  });
+
+  it('suggests the option meant by a typo in config.cors, and lists cacheControl among the known options', async () => {
+    const app = Fastify();
+    await app.register(polycors, { origin: [APP] });
+    app.get('/typo', { config: { cors: { orgin: APP } as never } }, async () => 'x');
+    app.get('/unknown', { config: { cors: { somethingElse: 1 } as never } }, async () => 'x');
+    const error = (await app.ready().then(() => undefined, (failure: unknown) => failure)) as CorsConfigError;
+    const messages = error.problems.map((p) => `${p.path}: ${p.message}`);
+    expect(messages).toContainEqual(expect.stringMatching(/^route GET \/typo: config\.cors\.orgin: unknown option 'orgin'; did you mean 'origin'\?$/));
+    expect(messages).toContainEqual(expect.stringMatching(/^route GET \/unknown: config\.cors\.somethingElse: unknown option 'somethingElse'; known options: .*\bcacheControl\b/));
+    expect(messages).toHaveLength(2);
+    await app.close();
+  });
+
   it('refuses plugin options without an origin in strict mode', async () => {
     const app = Fastify();
     await expect(app.register(polycors, {})).rejects.toThrow(/no 'origin' configured/);

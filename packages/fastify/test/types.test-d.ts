@@ -70,6 +70,13 @@ app.get('/c', { config: {} }, async () => 'c');
 app.get('/d', { config: { cors: 123 } }, async () => 'd');
 // @ts-expect-error true is not a route policy
 app.get('/e', { config: { cors: true } }, async () => 'e');
+// @ts-expect-error a wrong value type inside config.cors is an error too
+app.get('/g', { config: { cors: { credentials: 'yes' } } }, async () => 'g');
+// Fastify infers a route's config type from the literal, so a misspelt key there is caught at startup
+// ("did you mean 'origin'?"); `satisfies` catches it while compiling:
+// @ts-expect-error 'orgin' is not an option
+app.get('/h', { config: { cors: { orgin: 'https://admin.example.com' } satisfies PolycorsRouteOptions } }, async () => 'h');
+app.get('/i', { config: { cors: { origin: 'https://admin.example.com' } satisfies PolycorsRouteOptions } }, async () => 'i');
 // @ts-expect-error plugin-only options are not route options
 const routeOnly: PolycorsRouteOptions = { hook: 'onRequest' };
 void routeOnly;

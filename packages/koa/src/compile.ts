@@ -5,7 +5,7 @@
  * - `credentials(ctx)`: two policies are compiled (without and with credentials), both validated at startup;
  *   the middleware asks the function per request and picks one. No CORS rule is decided here.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, type OriginFunction, createCorsPolicy, describeOriginFunction } from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, type ListFormat, type OriginFunction, createCorsPolicy, describeOriginFunction } from '@polycors/core';
 import type { Context } from 'koa';
 import type { KoaCredentialsFunction, KoaOriginFunction, KoaOriginRule } from './options.js';
 import type { LayerOptions } from './translate.js';
@@ -50,6 +50,9 @@ export function compileEntry(options: LayerOptions | false, base: LayerOptions, 
   return policy && { where: context.where, policy, markers: context.markers };
 }
 
+/** With `strict: false`, lists are written as @koa/cors writes them: arrays joined by ',', strings as written. */
+const KOA_CORS_LIST_FORMAT: ListFormat = Object.freeze({ separator: ',', asWritten: true });
+
 let refusingPolicy: CorsPolicy | undefined;
 
 /** A route whose policy could not be compiled: the middleware answers its requests with `failure` (500). */
@@ -75,7 +78,7 @@ function compileVariant(options: LayerOptions, credentials: boolean, context: Co
   try {
     // The debug header names where the options were written: a route's corsRoute(), or the global cors().
     const source = context.markers.size > 0 ? `corsRoute() on ${where}` : `cors() (no corsRoute() on ${where})`;
-    return createCorsPolicy(core, { where, source: where === 'cors()' ? where : source, defaultMethods: context.defaultMethods });
+    return createCorsPolicy(core, { where, source: where === 'cors()' ? where : source, defaultMethods: context.defaultMethods, listFormat: core.strict === false ? KOA_CORS_LIST_FORMAT : undefined });
   } catch (error) {
     if (!(error instanceof CorsConfigError)) throw error;
     for (const problem of error.problems) context.problems.push({ where, problem, fromCore: true });

@@ -55,17 +55,18 @@ export function parseOriginRule(rule: string): ParsedOriginRule {
   if (authorityEnd !== -1) {
     const tail = rest.slice(authorityEnd);
     rest = rest.slice(0, authorityEnd);
+    const suggestion = browserForm(scheme, rest);
     if (tail === '/') {
-      problems.push({ code: 'origin-trailing-slash', message: `${quoted} has a trailing slash; browsers send '${scheme}://${rest}'` });
+      problems.push({ code: 'origin-trailing-slash', message: `${quoted} has a trailing slash; browsers send '${suggestion}'` });
     } else if (tail.startsWith('/')) {
-      problems.push({ code: 'origin-path', message: `${quoted} has a path ('${tail}'); an origin is only scheme, host and port: '${scheme}://${rest}'` });
+      problems.push({ code: 'origin-path', message: `${quoted} has a path ('${tail}'); an origin is only scheme, host and port: '${suggestion}'` });
     } else {
-      problems.push({ code: 'origin-query', message: `${quoted} has a query or fragment ('${tail}'); an origin is only scheme, host and port: '${scheme}://${rest}'` });
+      problems.push({ code: 'origin-query', message: `${quoted} has a query or fragment ('${tail}'); an origin is only scheme, host and port: '${suggestion}'` });
     }
   }
   if (rest.includes('@')) {
     const withoutUser = rest.slice(rest.lastIndexOf('@') + 1);
-    problems.push({ code: 'origin-userinfo', message: `${quoted} contains user info; browsers never send it in Origin: '${scheme}://${withoutUser}'` });
+    problems.push({ code: 'origin-userinfo', message: `${quoted} contains user info; browsers never send it in Origin: '${browserForm(scheme, withoutUser)}'` });
     rest = withoutUser;
   }
 
@@ -139,6 +140,25 @@ export function parseOriginRule(rule: string): ParsedOriginRule {
   }
   const pattern: OriginPattern = { kind: 'pattern', scheme, host, subdomains, port };
   return { pattern: problems.length === 0 ? pattern : undefined, problems };
+}
+
+/**
+ * What a browser would send for this authority (user info dropped, host lower-case and in punycode, no default
+ * port), so a suggestion fixes every problem at once rather than only the one it names.
+ */
+function browserForm(scheme: string, authority: string): string {
+  let rest = authority.slice(authority.lastIndexOf('@') + 1);
+  const closingBracket = rest.lastIndexOf(']');
+  const portColon = rest.lastIndexOf(':');
+  let port = '';
+  if (portColon > closingBracket) {
+    port = rest.slice(portColon + 1);
+    rest = rest.slice(0, portColon);
+  }
+  let host = rest.toLowerCase();
+  if (/[^\x00-\x7f]/.test(host)) host = (host.startsWith('*.') ? `*.${domainToASCII(host.slice(2))}` : domainToASCII(host)) || host;
+  const keepPort = port !== '' && DEFAULT_PORTS[scheme] !== port;
+  return `${scheme}://${host}${keepPort ? `:${port}` : ''}`;
 }
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(['localhost', '[::1]']);

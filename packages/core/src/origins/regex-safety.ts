@@ -97,3 +97,103 @@ function forEachSyntaxChar(source: string, visit: (ch: string, index: number) =>
     }
   }
 }
+
+/**
+ * An origin the unanchored `regexp` matches and its anchored form (`^(?:...)$`) does not: what the missing anchor lets
+ * in, for the startup message. Undefined when no such example is found. Only call it on RegExps that passed
+ * `checkBacktracking`.
+ */
+export function unanchoredExample(regexp: RegExp): string | undefined {
+  const flags = regexp.flags.replace(/[gy]/g, '');
+  const source = regexp.source;
+  const body = source.replace(/^\^/, '').replace(/(?<!\\)\$$/, '');
+  let unanchored: RegExp;
+  let anchored: RegExp;
+  try {
+    unanchored = new RegExp(source, flags);
+    anchored = new RegExp(`^(?:${body})$`, flags);
+  } catch {
+    return undefined;
+  }
+  const candidates: string[] = [];
+  // A string each top-level branch matches (`^https:\/\/[a-z]+\.example\.com` -> 'https://a.example.com'), extended the
+  // ways a missing anchor allows; the checks below keep only real examples, so a rough sample is enough.
+  for (const branch of topLevelBranches(body)) {
+    const text = sampleMatch(branch.replace(/^\^/, '').replace(/(?<!\\)\$$/, ''));
+    if (text === undefined) continue;
+    const bare = text.replace(/^\.+/, '');
+    const withScheme = text.includes('://') ? text : `https://${bare}`;
+    candidates.push(`${withScheme}.evil.com`, `${withScheme}-evil.com`, `http://evil${text}`, `https://evil${text}`, `https://evil.com.${bare}`);
+  }
+  candidates.push('https://example.com.evil.com', 'http://evil.example.com', 'https://evil-example.com', 'https://evil.com');
+  return candidates.find((candidate) => unanchored.test(candidate) && !anchored.test(candidate));
+}
+
+/** The top-level alternatives of a RegExp source (`a|(b|c)` -> `a`, `(b|c)`). */
+function topLevelBranches(source: string): string[] {
+  const branches: string[] = [];
+  let depth = 0;
+  let start = 0;
+  forEachSyntaxChar(source, (ch, index) => {
+    if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === '|' && depth === 0) {
+      branches.push(source.slice(start, index));
+      start = index + 1;
+    }
+  });
+  branches.push(source.slice(start));
+  return branches;
+}
+
+/** One string the RegExp source matches, for simple sources (literals, classes, groups, quantifiers); else undefined. */
+function sampleMatch(source: string): string | undefined {
+  let out = '';
+  let i = 0;
+  while (i < source.length) {
+    const ch = source[i];
+    let piece: string | undefined;
+    if (ch === '\\') {
+      const next = source[i + 1];
+      piece = next === 'd' ? '1' : next === 'w' ? 'a' : /[A-Za-z]/.test(next ?? 'x') ? undefined : next;
+      i += 2;
+    } else if (ch === '[') {
+      const end = source.indexOf(']', i + 2);
+      if (end === -1 || source[i + 1] === '^') return undefined;
+      const first = source[i + 1] === '\\' ? source[i + 2] : source[i + 1];
+      piece = first === 'd' && source[i + 1] === '\\' ? '1' : first;
+      i = end + 1;
+    } else if (ch === '(') {
+      let depth = 0;
+      let end = i;
+      for (; end < source.length; end++) {
+        if (source[end] === '\\') end++;
+        else if (source[end] === '(') depth++;
+        else if (source[end] === ')' && --depth === 0) break;
+      }
+      let inner = source.slice(i + 1, end);
+      if (inner.startsWith('?:')) inner = inner.slice(2);
+      else if (inner.startsWith('?')) return undefined;
+      piece = sampleMatch(topLevelBranches(inner)[0]);
+      i = end + 1;
+    } else if (ch === '.') {
+      piece = 'a';
+      i++;
+    } else if ('^$|)]{}*+?'.includes(ch)) {
+      return undefined;
+    } else {
+      piece = ch;
+      i++;
+    }
+    if (piece === undefined) return undefined;
+    // Quantifiers: once, or the least count of {n,m} (at least once, so the sample shows the part).
+    const quantifier = /^(?:[*+?]|\{(\d+)(?:,\d*)?\})\??/.exec(source.slice(i));
+    if (quantifier) {
+      piece = piece.repeat(Math.max(1, Math.min(Number(quantifier[1] ?? 1), 64)));
+      i += quantifier[0].length;
+    }
+    out += piece;
+    if (out.length > 300) return undefined;
+  }
+  return out;
+}
