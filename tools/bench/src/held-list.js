@@ -21,16 +21,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { WORKLOADS } from './workloads.js';
 
 const ENTRY = fileURLToPath(new URL('./held-list-entry.js', import.meta.url));
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=')).map(([k, v]) => [k, v ?? true]));
 const framework = args.framework ?? 'fastify';
-/** name -> [contender, allowlist the requests are judged by, what else the process holds] */
+/** name -> [contender, allowlist the requests are judged by, what else the process holds, bench workload whose requests are sent] */
 const CONFIGS = {
   'polycors 3 origins': ['polycors', 'small', 'nothing'],
   'polycors 3 origins + held 10k policy': ['polycors', 'small', 'policy'],
   'polycors 3 origins + held 10k strings': ['polycors', 'small', 'strings'],
   'polycors 3 + 10k + 100 patterns': ['polycors', 'small+large', 'nothing'],
+  // The benchmark's own two workloads (their requests cycle through their origins): the issue's 5% target.
+  'bench actual (3 origins)': ['polycors', 'small', 'nothing', 'actual'],
+  'bench large (10k + 100 patterns)': ['polycors', 'large', 'nothing', 'large'],
   'none': ['none', 'small', 'nothing'],
   'none + held 10k policy': ['none', 'small', 'policy'],
 };
@@ -38,6 +42,10 @@ const names = args.configs ? String(args.configs).split(',').map((n) => Object.k
 for (const name of names) if (!CONFIGS[name]) throw new Error(`unknown config ${name}; known: ${Object.keys(CONFIGS).join(' | ')}`);
 const requests = Number(args.requests ?? (args.callgrind ? 4000 : 20000));
 const REQUEST = { headers: { origin: 'https://app.example.com' }, connections: 10, timeout: 120 };
+const requestsOf = (name) => {
+  const workload = WORKLOADS.find((w) => w.id === CONFIGS[name][3]);
+  return workload ? { ...REQUEST, requests: workload.requests } : REQUEST;
+};
 
 const ask = (child, what) =>
   new Promise((resolve) => {
@@ -69,9 +77,9 @@ if (args.callgrind) {
     const out = path.join(dir, `${name.replace(/\W+/g, '_')}.out`);
     const cacheSim = args['cache-sim'] ? ['--cache-sim=yes'] : [];
     const server = await start(name, ['valgrind', '--tool=callgrind', '--separate-threads=yes', ...cacheSim, `--callgrind-out-file=${out}`]);
-    await autocannon({ url: server.url, ...REQUEST, amount: warmup });
+    await autocannon({ url: server.url, ...requestsOf(name), amount: warmup });
     execFileSync('callgrind_control', ['-z', String(server.child.pid)], { stdio: 'ignore' });
-    const run = await autocannon({ url: server.url, ...REQUEST, amount: requests });
+    const run = await autocannon({ url: server.url, ...requestsOf(name), amount: requests });
     execFileSync('callgrind_control', ['-d', 'measured', String(server.child.pid)], { stdio: 'ignore' });
     server.child.kill('SIGKILL');
     // One dump file per thread: `<out>-01` is the main thread.
@@ -96,25 +104,29 @@ if (args.callgrind) {
   console.log(`callgrind files: ${dir} (callgrind_annotate <file>)`);
 } else {
   const rounds = Number(args.rounds ?? 9);
+  // --processes=N starts every configuration N times: the spread between identical processes is the yardstick for
+  // the differences between configurations.
+  const processes = Number(args.processes ?? 1);
   const servers = [];
-  for (const name of names) servers.push(await start(name));
-  for (const server of servers) await autocannon({ url: server.url, ...REQUEST, amount: 5000 });
-  const cpu = new Map(servers.map((server) => [server.name, []]));
+  for (let p = 0; p < processes; p++) for (const name of names) servers.push(await start(name));
+  const label = (server) => `${server.name}${processes > 1 ? ` #${Math.floor(servers.indexOf(server) / names.length) + 1}` : ''}`;
+  for (const server of servers) await autocannon({ url: server.url, ...requestsOf(server.name), amount: 5000 });
+  const cpu = new Map(servers.map((server) => [label(server), []]));
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < servers.length; k++) {
       const server = servers[(k + round) % servers.length];
       const before = await ask(server.child, 'usage');
-      const run = await autocannon({ url: server.url, ...REQUEST, amount: requests });
+      const run = await autocannon({ url: server.url, ...requestsOf(server.name), amount: requests });
       const after = await ask(server.child, 'usage');
       const per = (key) => (after[key] - before[key]) / run.requests.total;
-      cpu.get(server.name).push({ cpu: per('userCPUTime') + per('systemCPUTime'), user: per('userCPUTime'), system: per('systemCPUTime'), faults: per('minorPageFault') });
+      cpu.get(label(server)).push({ cpu: per('userCPUTime') + per('systemCPUTime'), user: per('userCPUTime'), system: per('systemCPUTime'), faults: per('minorPageFault') });
     }
   }
   const of = (name, key) => median(cpu.get(name).map((run) => run[key]));
   console.log(`server per request, ${framework}, ${rounds} interleaved rounds of ${requests} requests (medians; CPU ratio to the first)`);
   console.log(`${''.padEnd(40)}    CPU µs  ratio   user µs  system µs  minor page faults   [CPU per round]`);
-  for (const name of names) {
-    const line = `${of(name, 'cpu').toFixed(1).padStart(10)}  ×${(of(name, 'cpu') / of(names[0], 'cpu')).toFixed(3)}  ${of(name, 'user').toFixed(1).padStart(8)}  ${of(name, 'system').toFixed(1).padStart(9)}  ${of(name, 'faults').toFixed(3).padStart(17)}`;
+  for (const name of cpu.keys()) {
+    const line = `${of(name, 'cpu').toFixed(1).padStart(10)}  ×${(of(name, 'cpu') / of([...cpu.keys()][0], 'cpu')).toFixed(3)}  ${of(name, 'user').toFixed(1).padStart(8)}  ${of(name, 'system').toFixed(1).padStart(9)}  ${of(name, 'faults').toFixed(3).padStart(17)}`;
     console.log(`${name.padEnd(40)}${line}   [${cpu.get(name).map((run) => run.cpu.toFixed(1)).join(' ')}]`);
   }
   for (const server of servers) server.child.disconnect();
