@@ -1,5 +1,6 @@
 /**
- * Child-process entry for `held-list.js`: `node held-list-entry.js <framework> <contender> <small|large> <held>`.
+ * Child-process entry for `held-list.js`: `node held-list-entry.js <framework> <contender> <small|large|small+large> <held>`
+ * (framework: express, fastify, koa, nest-express, nest-fastify).
  * Starts the contender like server-entry.js, after building `held` (objects no request touches) and keeping them
  * reachable: `nothing`, `policy` (a compiled 10,000-origin + 100-pattern policy), `strings` (the same 10,100 origin
  * strings in an array), `set` (the 10,000 exact origins in a Set).
@@ -23,8 +24,9 @@ async function build() {
 
 async function start() {
   await build();
-  const { createApp } = await import(`./servers/${framework}.js`);
-  return (await createApp(contender, allowlist)).listen();
+  const nest = framework.startsWith('nest-');
+  const { createApp } = await import(`./servers/${nest ? 'nest' : framework}.js`);
+  return (await createApp(contender, allowlist, nest ? framework.slice('nest-'.length) : undefined)).listen();
 }
 
 start().then(
