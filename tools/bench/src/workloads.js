@@ -71,10 +71,10 @@ export const WORKLOADS = Object.freeze([
   },
 ]);
 
-/** polycors options (`@polycors/core`, and every adapter). */
+/** polycors options (`@polycors/core`, and every adapter). `small+large`: the 3 origins and the large list (held-list.js). */
 export function polycorsOptions(allowlist) {
   return {
-    origin: allowlist === 'large' ? [...LARGE_EXACT, ...LARGE_PATTERNS] : [...SMALL_ORIGINS],
+    origin: allowlist === 'large' ? [...LARGE_EXACT, ...LARGE_PATTERNS] : allowlist === 'small+large' ? [...SMALL_ORIGINS, ...LARGE_EXACT, ...LARGE_PATTERNS] : [...SMALL_ORIGINS],
     methods: [...METHODS],
     allowedHeaders: [...ALLOWED_HEADERS],
     credentials: true,
