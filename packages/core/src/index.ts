@@ -10,3 +10,4 @@ export type { PreflightRoutes } from './preflight-siblings.js';
 export type { ListFormat } from './list-format.js';
 export * from './response-guard.js';
 export { describeOriginFunction, type OriginFunctionShape } from './origins/call-origin-function.js';
+export * from './warning-deduper.js';

@@ -2,7 +2,7 @@
  * Effective options (global merged with a route's markers) -> compiled core policies, once, at build time.
  * Origin functions go to core unchanged. No CORS rule is decided here.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, createCorsPolicy } from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, type WarningDeduper, createCorsPolicy } from '@polycors/core';
 import type { LayerOptions } from './translate.js';
 
 /** One compiled policy: what the middleware needs for a route (or for the global policy). */
@@ -62,20 +62,3 @@ export function resolveLogger(logger: CorsOptions['logger']): CorsLogger | undef
   return typeof logger === 'object' && logger !== null && typeof logger.warn === 'function' && typeof logger.error === 'function' ? logger : undefined;
 }
 
-/** Logs a configuration warning once even when many route policies inherit it from the global options. */
-export class WarningDeduper {
-  private readonly seen = new Set<string>();
-
-  wrap(logger: CorsLogger, where: string): CorsLogger {
-    const prefix = `polycors: ${where}: `;
-    return {
-      warn: (message) => {
-        const key = message.startsWith(prefix) ? `polycors: ${message.slice(prefix.length)}` : message;
-        if (this.seen.has(key)) return;
-        this.seen.add(key);
-        logger.warn(message);
-      },
-      error: (message, error) => logger.error(message, error),
-    };
-  }
-}

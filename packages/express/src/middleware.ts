@@ -4,10 +4,10 @@
  * never reach later middleware; actual requests get their headers before downstream runs, and core's response guard
  * (guardResponseHeaders) keeps them, with Vary, whatever the app or an error handler sets later.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsHeaderConflict, type CorsLogger, type CorsRequest, appendVary, describeHeaderConflict, guardResponseHeaders, isPreflightRequest, releaseResponseHeaders } from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsDecision, type CorsHeaderConflict, type CorsLogger, type CorsRequest, appendVary, describeHeaderConflict, guardResponseHeaders, isPreflightRequest, releaseResponseHeaders, WarningDeduper } from '@polycors/core';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import parseurl from 'parseurl';
-import { type CompiledEntry, type Problem, WarningDeduper, compileEntry, resolveLogger } from './compile.js';
+import { type CompiledEntry, type Problem, compileEntry, resolveLogger } from './compile.js';
 import { type RouteLike, type RouterLike, rootRouter } from './express-layers.js';
 import { type ExpressCorsOptions, CORS_PACKAGE_DEFAULT_ORIGIN, type ExpressRoutesSource } from './options.js';
 import { POLYCORS_MIDDLEWARE, type RouteIndex, buildRouteIndex, isCurrent, resolve } from './route-index.js';

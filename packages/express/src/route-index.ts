@@ -4,8 +4,8 @@
  * Express dispatches (express-layers.ts): the first route that matches the path and handles the method is the one
  * Express runs, and its policy applies; for a preflight the method is `Access-Control-Request-Method`.
  */
-import { CORS_DEFAULTS, type CorsPolicy, mergeCorsOptions } from '@polycors/core';
-import { type CompileContext, type CompiledEntry, type Problem, WarningDeduper, compileEntry } from './compile.js';
+import { CORS_DEFAULTS, type CorsPolicy, mergeCorsOptions, type WarningDeduper } from '@polycors/core';
+import { type CompileContext, type CompiledEntry, type Problem, compileEntry } from './compile.js';
 import { type LayerLike, type RouteLike, type RouterLike, describeMount, describeRoutePath, handlersFor, isRouter, matchLayer, pathInside, routeHandles, routeMethods } from './express-layers.js';
 import { type CorsRouteMarker, isCorsRouteMarker, markerOptions } from './route-marker.js';
 import { type LayerOptions, translateOptions } from './translate.js';

@@ -5,7 +5,7 @@
  * - `credentials(ctx)`: two policies are compiled (without and with credentials), both validated at startup;
  *   the middleware asks the function per request and picks one. No CORS rule is decided here.
  */
-import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, type ListFormat, type OriginFunction, createCorsPolicy, describeOriginFunction } from '@polycors/core';
+import { type CorsConfigProblem, CorsConfigError, type CorsLogger, type CorsOptions, type CorsPolicy, type ListFormat, type OriginFunction, type WarningDeduper, createCorsPolicy, describeOriginFunction } from '@polycors/core';
 import type { Context } from 'koa';
 import type { KoaCredentialsFunction, KoaOriginFunction, KoaOriginRule } from './options.js';
 import type { LayerOptions } from './translate.js';
@@ -120,20 +120,3 @@ export function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
 }
 
-/** Logs a configuration warning once even when many route policies inherit it from the global options. */
-export class WarningDeduper {
-  private readonly seen = new Set<string>();
-
-  wrap(logger: CorsLogger, where: string): CorsLogger {
-    const prefix = `polycors: ${where}: `;
-    return {
-      warn: (message) => {
-        const key = message.startsWith(prefix) ? `polycors: ${message.slice(prefix.length)}` : message;
-        if (this.seen.has(key)) return;
-        this.seen.add(key);
-        logger.warn(message);
-      },
-      error: (message, error) => logger.error(message, error),
-    };
-  }
-}

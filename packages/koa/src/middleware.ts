@@ -18,9 +18,10 @@ import {
   guardResponseHeaders,
   isPreflightRequest,
   releaseResponseHeaders,
+  WarningDeduper,
 } from '@polycors/core';
 import type { Context, Middleware, Next } from 'koa';
-import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, isPromise } from './compile.js';
+import { type CompileContext, type CompiledEntry, compileEntry, isPromise } from './compile.js';
 import { DEFAULT_ORIGIN, type KoaCorsOptions, type KoaRouterLike } from './options.js';
 import { APPLIED, failMarker } from './route-marker.js';
 import { type BuildInput, buildRouterTables, resolveRoute, resolveServedAt, resolveUnservedMethod, tablesAreCurrent } from './route-resolver.js';

@@ -5,9 +5,9 @@
  * Matching follows the router: path-to-regexp 8 patterns, registration order, `sensitive` and `strict` per layer,
  * the router's `host` and `routerPath`.
  */
-import { CorsConfigError, CorsRouteTable, mergeCorsOptions } from '@polycors/core';
+import { CorsConfigError, CorsRouteTable, mergeCorsOptions, type WarningDeduper } from '@polycors/core';
 import type { Context } from 'koa';
-import { type CompileContext, type CompiledEntry, WarningDeduper, compileEntry, failedEntry } from './compile.js';
+import { type CompileContext, type CompiledEntry, compileEntry, failedEntry } from './compile.js';
 import type { KoaLayerLike, KoaRouterLike } from './options.js';
 import { type CorsRouteMarker, isCorsRouteMarker, markerOptions } from './route-marker.js';
 import { type LayerOptions, translateOptions } from './translate.js';
