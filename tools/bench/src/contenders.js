@@ -6,8 +6,8 @@
  * and `headers only` (role `floor`), which sets an allowed request's CORS headers without checking anything.
  */
 const control = { id: 'none (2nd process)', role: 'control', server: 'none', workloads: ['actual'] };
-/** The three CORS headers of an allowed request, set with no check at all: the floor for any CORS library. */
-const headersOnly = { id: 'headers only', role: 'floor', workloads: ['actual'] };
+/** What a CORS layer cannot avoid sending, decided by one Set lookup (workloads.js `floorAnswer`): the floor for any CORS library. */
+const headersOnly = { id: 'headers only', role: 'floor', workloads: ['actual', 'preflight', 'refused'] };
 
 /** A framework's contenders: no CORS, the noise control, the headers-only floor, its incumbent, and polycors where an adapter exists. */
 function framework(id, title, incumbent, polycorsPackage) {

@@ -1,6 +1,6 @@
 /** Express 5: no CORS, `cors`, or `@polycors/express`. */
 import express from 'express';
-import { BODY, HEADERS_ONLY, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
+import { BODY, floorAnswer, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = express();
@@ -15,9 +15,13 @@ export async function createApp(contender, allowlist) {
     app.use(cors(polycorsOptions(allowlist)));
   } else if (contender === 'headers only') {
     app.use((req, res, next) => {
-      res.setHeader('access-control-allow-origin', req.headers.origin);
-      for (const [name, value] of HEADERS_ONLY) res.setHeader(name, value);
-      next();
+      const answer = floorAnswer(req.headers.origin, req.method, req.headers['access-control-request-method']);
+      if (answer.allowed) res.setHeader('access-control-allow-origin', req.headers.origin);
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      if (answer.end) {
+        res.statusCode = 204;
+        res.end();
+      } else next();
     });
   } else if (contender !== 'none') {
     throw new Error(`express: unknown contender ${contender}`);

@@ -1,7 +1,7 @@
 /** Koa 3 with @koa/router: no CORS, `@koa/cors`, or `@polycors/koa`. */
 import Koa from 'koa';
 import Router from '@koa/router';
-import { BODY, HEADERS_ONLY, ROUTE, koaCorsOptions, polycorsOptions } from '../workloads.js';
+import { BODY, floorAnswer, ROUTE, koaCorsOptions, polycorsOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = new Koa();
@@ -18,9 +18,11 @@ export async function createApp(contender, allowlist) {
     app.use(cors({ ...polycorsOptions(allowlist), router }));
   } else if (contender === 'headers only') {
     app.use((ctx, next) => {
-      ctx.set('access-control-allow-origin', ctx.get('origin'));
-      for (const [name, value] of HEADERS_ONLY) ctx.set(name, value);
-      return next();
+      const answer = floorAnswer(ctx.get('origin'), ctx.method, ctx.headers['access-control-request-method']);
+      if (answer.allowed) ctx.set('access-control-allow-origin', ctx.get('origin'));
+      for (const [name, value] of answer.headers) ctx.set(name, value);
+      if (!answer.end) return next();
+      ctx.status = 204;
     });
   } else if (contender !== 'none') {
     throw new Error(`koa: unknown contender ${contender}`);

@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Put } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BODY, HEADERS_ONLY, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
+import { BODY, floorAnswer, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 class ResourceController {
   get() {
@@ -45,15 +45,21 @@ export async function createApp(contender, allowlist, platform) {
   if (contender === 'enableCors') app.enableCors(corsPackageOptions(allowlist));
   if (contender === 'headers only' && platform === 'fastify') {
     app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-      reply.header('access-control-allow-origin', request.headers.origin);
-      for (const [name, value] of HEADERS_ONLY) reply.header(name, value);
-      done();
+      const answer = floorAnswer(request.headers.origin, request.method, request.headers['access-control-request-method']);
+      if (answer.allowed) reply.header('access-control-allow-origin', request.headers.origin);
+      for (const [name, value] of answer.headers) reply.header(name, value);
+      if (answer.end) reply.code(204).send();
+      else done();
     });
   } else if (contender === 'headers only') {
     app.use((req, res, next) => {
-      res.setHeader('access-control-allow-origin', req.headers.origin);
-      for (const [name, value] of HEADERS_ONLY) res.setHeader(name, value);
-      next();
+      const answer = floorAnswer(req.headers.origin, req.method, req.headers['access-control-request-method']);
+      if (answer.allowed) res.setHeader('access-control-allow-origin', req.headers.origin);
+      for (const [name, value] of answer.headers) res.setHeader(name, value);
+      if (answer.end) {
+        res.statusCode = 204;
+        res.end();
+      } else next();
     });
   }
   if (platform === 'express') app.getHttpAdapter().getInstance().disable('x-powered-by');
