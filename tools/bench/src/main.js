@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { buildPackages } from './build.js';
 import { FRAMEWORKS } from './contenders.js';
 import { checkAnswers, runWorkload, startContender } from './http-bench.js';
-import { renderMarkdown, summarise } from './report.js';
+import { readmeTable, renderMarkdown, summarise } from './report.js';
 import { WORKLOADS } from './workloads.js';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -110,6 +110,15 @@ async function runHttp(frameworks, workloads, profile, log) {
   return results;
 }
 
+/** Replaces the README's table between `<!-- bench:start -->` and `<!-- bench:end -->` with this run's. */
+function writeReadmeTable(report) {
+  const readme = path.join(ROOT, 'README.md');
+  const text = readFileSync(readme, 'utf8');
+  const block = /(<!-- bench:start[^>]*-->\n)[\s\S]*?(\n<!-- bench:end -->)/;
+  if (!block.test(text)) throw new Error('README.md has no <!-- bench:start --> ... <!-- bench:end --> block');
+  writeFileSync(readme, text.replace(block, (_, open, close) => `${open}${readmeTable(report)}${close}`));
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   if (args.reportOnly) {
@@ -117,7 +126,8 @@ async function main() {
     const report = JSON.parse(readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
     report.summary = summarise(report);
     writeFileSync(path.join(ROOT, 'BENCHMARKS.md'), renderMarkdown(report));
-    console.log('Rewrote BENCHMARKS.md from results/latest.json');
+    writeReadmeTable(report);
+    console.log('Rewrote BENCHMARKS.md and the README table from results/latest.json');
     return;
   }
   const profileName = args.quick ? 'quick' : 'full';
@@ -155,6 +165,7 @@ async function main() {
   const markdown = renderMarkdown(report);
   const markdownPath = !args.quick && !args.out && !args.only && !args.workloads && !args.rounds && !args.duration && args.http && args.micro ? path.join(ROOT, 'BENCHMARKS.md') : path.join(RESULTS, `${name}.md`);
   writeFileSync(markdownPath, markdown);
+  if (markdownPath.endsWith('BENCHMARKS.md')) writeReadmeTable(report);
   log(`\n${report.summary.lines.join('\n')}`);
   log(`\nWrote ${path.relative(process.cwd(), path.join(RESULTS, `${name}.json`))} and ${path.relative(process.cwd(), markdownPath)} in ${env.seconds} s`);
 }

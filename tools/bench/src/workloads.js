@@ -69,6 +69,21 @@ export const WORKLOADS = Object.freeze([
     })),
     expect: { status: 200, allowed: true, body: true },
   },
+  {
+    id: 'hostile',
+    title: 'Hostile origins (1,000 labels; three 63-character labels), large allowlist',
+    allowlist: 'large',
+    // Issue 11's inputs over HTTP: a 1,000-label origin under a pattern's suffix (the parse stops at the label cap)
+    // and a host of three 63-character labels (the longest DNS allows) beside a pattern's suffix, not matching it.
+    // Both refused.
+    requests: [
+      `https://${'a.'.repeat(1000)}tenant-5.example.com`,
+      `https://${['x', 'y', 'z'].map((c) => c.repeat(63)).join('.')}.tenant-5.example.co`,
+    ].map((origin) => ({ method: 'GET', path: ROUTE, headers: { origin } })),
+    // polycors refuses both (label cap, no match); the incumbents' RegExps allow the 1,000-label origin (no DNS
+    // limits), so the verdict is not compared here: this workload measures cost, not meaning.
+    expect: { status: 200, allowed: undefined, body: true },
+  },
 ]);
 
 /** polycors options (`@polycors/core`, and every adapter). `small+large`: the 3 origins and the large list (held-list.js). */
