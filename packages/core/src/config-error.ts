@@ -45,7 +45,8 @@ export type ConfigProblemCode =
   | 'reflection-warning'
   | 'max-request-headers-length'
   | 'enable-cors-duplicate'
-  | 'route-registered-before-cors';
+  | 'route-registered-before-cors'
+  | 'sub-app-unreachable';
 
 /**
  * Thrown by `createCorsPolicy` (and adapters at startup) with every problem found, not just the first.

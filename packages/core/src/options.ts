@@ -179,7 +179,8 @@ export type RefusalCode =
   | 'header-authorization-not-covered-by-wildcard'
   | 'headers-malformed'
   | 'headers-too-long'
-  | 'private-network-not-allowed';
+  | 'private-network-not-allowed'
+  | 'route-unresolved';
 
 /** The defaults table (documented in the README). */
 export const CORS_DEFAULTS = Object.freeze({

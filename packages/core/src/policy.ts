@@ -172,6 +172,9 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   }
 
   evaluate(request: CorsRequest, context?: CorsContext, routes?: PreflightRoutes<CorsPolicy>): CorsDecision | Promise<CorsDecision> {
+    if (routes?.unresolved !== undefined && request.origin !== undefined && request.requestMethod !== undefined && request.method === 'OPTIONS') {
+      return this.refuse('preflight', reasons.routeUnresolved(routes.unresolved), request, context);
+    }
     const decision = this.decide(request, context);
     if (routes === undefined || request.origin === undefined || request.requestMethod === undefined || request.method !== 'OPTIONS') return decision;
     const judges = routes as unknown as PreflightRoutes<SiblingJudge>;

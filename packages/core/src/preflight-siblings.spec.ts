@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { type CorsDecision, type CorsPolicy, type PreflightRoutes, createCorsPolicy } from './index.js';
 
 const APP = 'https://app.example.com';
@@ -183,5 +183,26 @@ describe('preflights for handlers the router tells apart by something a prefligh
     const decision = v1.evaluate(preflight('GET'), undefined, routes(v1)) as CorsDecision;
     expect(headerOf(decision, 'access-control-max-age')).toBe('600');
     expect(headerOf(decision, 'access-control-allow-credentials')).toBe('true');
+  });
+});
+
+describe('preflights for a URL part of whose routes the adapter cannot see (rule 7)', () => {
+  const HIDDEN = "under an Express sub-app mounted at '/v1' that cors() cannot see; add it to cors({ subApps })";
+
+  it('refuses with route-unresolved and the hidden part in the message, whatever the policy allows; onRefusal hears it', () => {
+    const onRefusal = jest.fn();
+    const policy = createCorsPolicy({ origin: [APP], debug: true, onRefusal });
+    const decision = policy.evaluate(preflight('PUT'), undefined, { served: [], fallback: policy, unresolved: HIDDEN }) as CorsDecision;
+    expect(decision).toMatchObject({ kind: 'preflight', allowed: false, status: 403, reason: { code: 'route-unresolved', message: expect.stringContaining(HIDDEN) } });
+    expect(headerOf(decision, 'access-control-allow-origin')).toBeUndefined();
+    expect(headerOf(decision, 'polycors-reason')).toBe('route-unresolved');
+    expect(onRefusal).toHaveBeenCalledWith(expect.objectContaining({ reason: expect.objectContaining({ code: 'route-unresolved' }) }));
+  });
+
+  it('leaves actual requests and plain OPTIONS alone (they are judged as before)', () => {
+    const policy = createCorsPolicy({ origin: [APP] });
+    const routes = { served: [], fallback: policy, unresolved: HIDDEN };
+    expect((policy.evaluate({ method: 'PUT', origin: APP }, undefined, routes) as CorsDecision).allowed).toBe(true);
+    expect((policy.evaluate({ method: 'OPTIONS', origin: APP }, undefined, routes) as CorsDecision).kind).toBe('actual');
   });
 });

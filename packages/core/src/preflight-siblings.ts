@@ -22,6 +22,8 @@
  *    does not carry (a version header, a media type, the Host constraint), each of their policies must allow the
  *    preflight: the first refusal is the answer. Allowed by all, the answer grants credentials only if every one
  *    does, and is never reusable (the browser caches it for the URL, whichever handler its requests reach).
+ * 6. Where the adapter cannot see every route that may serve this URL (`unresolved`), the preflight is refused:
+ *    nothing above can be checked against a route it cannot see.
  */
 import type { CorsContext, CorsDecision, CorsRequest } from './options.js';
 
@@ -39,6 +41,12 @@ export interface PreflightRoutes<P = unknown> {
    * router chooses by something the preflight does not carry (rule 5). Omitted or empty where there is one.
    */
   readonly alternatives?: readonly P[];
+  /**
+   * Set where part of what may serve this URL is hidden from the adapter (an Express sub-app it was not given):
+   * the policies above are then not the whole story, so the preflight is refused (`route-unresolved`). The text names
+   * the hidden part and the fix, for the reason's message (written by the app's configuration, not the request).
+   */
+  readonly unresolved?: string;
 }
 
 /** What the rules need to know of one policy (implemented by the compiled policy; never shown to users). */

@@ -41,6 +41,8 @@ export const reasons = {
     refusal('headers-too-long', `Access-Control-Request-Headers lists more than ${max} header names; no page sends that many, so it was refused without reading the rest`),
   privateNetworkNotAllowed: (): CorsReason =>
     refusal('private-network-not-allowed', 'the page asked for Private Network Access (Access-Control-Request-Private-Network: true); set privateNetworkAccess: true to allow public pages to reach this private server'),
+  routeUnresolved: (hidden: string): CorsReason =>
+    refusal('route-unresolved', `the route that serves this URL is hidden from polycors (${hidden}), so its policy is unknown and an answer might grant what that route refuses; refused (fail closed)`),
 };
 
 /** Lists at most a few rules so that a 10,000-origin allowlist does not turn into a 300 KB message. */

@@ -12,6 +12,7 @@ import { type RouteLike, type RouterLike, rootRouter } from './express-layers.js
 import { type ExpressCorsOptions, CORS_PACKAGE_DEFAULT_ORIGIN, type ExpressRoutesSource } from './options.js';
 import { POLYCORS_MIDDLEWARE, type RouteIndex, buildRouteIndex, isCurrent, resolve } from './route-index.js';
 import { APPLIED, type AppliedPolicy } from './route-marker.js';
+import { isExpressApp, readSubApps } from './sub-apps.js';
 import { type LayerOptions, ORIGIN_MISSING, translateOptions } from './translate.js';
 
 type Next = (error?: unknown) => void;
@@ -54,6 +55,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
   const explicit = options.router === undefined ? undefined : Array.isArray(options.router) ? (options.router as readonly ExpressRoutesSource[]) : [options.router as ExpressRoutesSource];
   const translationProblems: CorsConfigProblem[] = [];
   const global = translateOptions(options, translationProblems, false);
+  const subApps = readSubApps(options.subApps, translationProblems);
   if (global.origin === undefined) {
     translationProblems.push(ORIGIN_MISSING);
     global.origin = CORS_PACKAGE_DEFAULT_ORIGIN;
@@ -70,9 +72,17 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
   };
 
   /** Reads the routes; a configuration error is kept with the index, so that changed routes are read again. */
-  function buildFor(roots: readonly (RouterLike | undefined)[]): Built {
+  function buildFor(sources: readonly ExpressRoutesSource[]): Built {
     const problems: Problem[] = [];
-    const index = buildRouteIndex({ roots, global, problems, warnings });
+    const roots = sources.map(rootRouter);
+    const owners = sources.map((source) => (isExpressApp(source) ? source : undefined));
+    const index = buildRouteIndex({ roots, owners, global, problems, warnings, subApps });
+    for (const at of index.opaque) {
+      reportOnce(
+        `opaque|${at}`,
+        `polycors: an Express app is mounted at '${at}' (app.use('${at}', subApp)), and Express keeps it where cors() cannot see its routes: preflights under '${at}' are refused (route-unresolved), and corsRoute() markers in it fail closed. List it in cors({ ..., subApps: [subApp] }), or give it its own cors() and mount it before this cors()`,
+      );
+    }
     if (problems.length > 0) {
       if (global.strict !== false || problems.some(({ fromCore }) => fromCore)) return { index, roots, error: configError(dedupe(problems)) };
       for (const { where, problem } of dedupe(problems)) logger?.warn(`polycors: ${where}: ${problem.path}: ${problem.message} [${problem.code}]`);
@@ -88,7 +98,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     const roots = sources.map(rootRouter);
     const known = builds.get(key);
     if (known?.index && isCurrent(known.index, roots)) return known;
-    const built = buildFor(roots);
+    const built = buildFor(sources);
     builds.set(key, built);
     return built;
   }
@@ -109,14 +119,16 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
     let entry = globalEntry;
     let served: [string, CompiledEntry['policy']][] | undefined;
     let fallback = globalEntry;
+    let unresolved: string | undefined;
     if (index && (preflight || index.hasMarkers)) {
       const path = routedPath(req, !explicit && (req as { app?: { parent?: unknown } }).app?.parent !== undefined);
       const resolution = resolve(index, path, preflight ? (request.requestMethod as string) : request.method, preflight);
       entry = resolution.entry ?? globalEntry;
       served = resolution.served;
       fallback = resolution.fallback ?? globalEntry;
+      unresolved = resolution.unresolved;
     }
-    const evaluated = entry.policy.evaluate(request, req, preflight ? { served: served ?? [], fallback: fallback.policy } : undefined);
+    const evaluated = entry.policy.evaluate(request, req, preflight ? { served: served ?? [], fallback: fallback.policy, unresolved } : undefined);
     const finish = (decision: CorsDecision) => {
       // An async origin function can answer after something before cors() answered (a request timeout): then the
       // response is gone, and neither headers nor later middleware may run (setHeader would throw, unhandled).
@@ -163,7 +175,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
       if (!state || (expected && expected === state.entry)) return done();
       if (!expected || !expected.markers.has(marker)) {
         // A route cors() cannot see (a sub-app, a router not under the given routes): fail closed.
-        reportOnce(`unresolved|${method} ${String(route?.path ?? req.url)}`, `polycors: corsRoute() on ${method} ${req.url} is not in the routes cors() reads; its CORS headers were removed. Give cors() the app: app.use(cors({ ..., router: app })), or mount the router in it`);
+        reportOnce(`unresolved|${method} ${String(route?.path ?? req.url)}`, `polycors: corsRoute() on ${method} ${req.url} is not in the routes cors() reads; its CORS headers were removed. Give cors() the app: app.use(cors({ ..., router: app })), mount the router in it, or for a sub-app (app.use('/v1', subApp)) list it: cors({ ..., subApps: [subApp] })`);
         clearCorsHeaders(res);
         guard(req, res, { headers: [], vary: state.vary });
         return done();
@@ -205,7 +217,7 @@ export function createCorsMiddleware(options: ExpressCorsOptions): ExpressCorsMi
   middleware.build = function build(routes) {
     const sources = routes === undefined ? explicit : Array.isArray(routes) ? (routes as readonly ExpressRoutesSource[]) : [routes as ExpressRoutesSource];
     if (!sources) throw new TypeError("polycors: build() needs the app: corsMiddleware.build(app), or cors({ ..., router: app })");
-    const built = buildFor(sources.map(rootRouter));
+    const built = buildFor(sources);
     builds.set((explicit ?? sources[0]) as object, built);
     if (built.error) throw built.error;
     return this;

@@ -59,6 +59,13 @@ export interface ExpressCorsOptions extends ExpressCorsPolicyOptions {
    * about (path + `Access-Control-Request-Method`).
    */
   router?: ExpressRoutesSource | readonly ExpressRoutesSource[];
+  /**
+   * Express sub-apps (`express()` mounted with `app.use('/v1', subApp)`, nested ones too) whose routes take part in
+   * route resolution like an `express.Router()`'s. Express hides a sub-app's routes from cors(); without listing it,
+   * preflights under its mount path are refused (`route-unresolved`). Checked when the routes are read: each must be
+   * mounted, once, in the app cors() reads or in another listed sub-app.
+   */
+  subApps?: readonly ExpressAppLike[];
 }
 
 /** The `cors` package's options-delegate form: options per request. */

@@ -4,10 +4,11 @@
  * Express dispatches (express-layers.ts): the first route that matches the path and handles the method is the one
  * Express runs, and its policy applies; for a preflight the method is `Access-Control-Request-Method`.
  */
-import { CORS_DEFAULTS, type CorsPolicy, mergeCorsOptions, type WarningDeduper } from '@polycors/core';
+import { CORS_DEFAULTS, type CorsConfigProblem, type CorsPolicy, mergeCorsOptions, type WarningDeduper } from '@polycors/core';
 import { type CompileContext, type CompiledEntry, type Problem, compileEntry } from './compile.js';
-import { type LayerLike, type RouteLike, type RouterLike, describeMount, describeRoutePath, handlersFor, isRouter, matchLayer, pathInside, routeHandles, routeMethods } from './express-layers.js';
+import { type LayerLike, type RouteLike, type RouterLike, describeMount, describeRoutePath, handlersFor, isRouter, matchLayer, pathInside, rootRouter, routeHandles, routeMethods } from './express-layers.js';
 import { type CorsRouteMarker, isCorsRouteMarker, markerOptions } from './route-marker.js';
+import { type SubAppLike, claimMounts, isExpressApp, runsApp, unreachedProblem } from './sub-apps.js';
 import { type LayerOptions, translateOptions } from './translate.js';
 
 /** Tags the @polycors/express middleware, so two of them in one app are found. */
@@ -29,13 +30,26 @@ export interface RouteIndex {
   readonly stacks: readonly (readonly [stack: readonly unknown[], length: number])[];
   /** The global policy with the methods served at a path (for methods no route there serves), compiled once per set. */
   pathEntry(methods: readonly string[]): CompiledEntry | undefined;
+  /**
+   * Layers that run an app: the app's router (a listed sub-app: walked like a mounted router), or, for an app
+   * polycors cannot see into, the words a preflight under it is refused with (route-unresolved).
+   */
+  readonly mounts: WeakMap<LayerLike, RouterLike | string>;
+  /** Each listed sub-app reached, with its router then (Express 4 creates `_router` at its first route). */
+  readonly subApps: readonly (readonly [app: SubAppLike, router: RouterLike | undefined])[];
+  /** Mount paths of the apps polycors cannot see into that a request reaches after cors() (warned about once). */
+  readonly opaque: readonly string[];
 }
 
 export interface BuildInput {
   roots: readonly (RouterLike | undefined)[];
+  /** The app each root belongs to (undefined for a router given as `router`). */
+  owners: readonly unknown[];
   global: LayerOptions;
   problems: Problem[];
   warnings: WarningDeduper;
+  /** The `subApps` option. */
+  subApps: readonly SubAppLike[];
 }
 
 export function buildRouteIndex(input: BuildInput): RouteIndex {
@@ -46,6 +60,11 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
   const corsLayers: string[] = [];
   const polycorsLayers: string[] = [];
   let hasMarkers = false;
+  const mounts = new WeakMap<LayerLike, RouterLike | string>();
+  const reached = new Map<SubAppLike, RouterLike | undefined>();
+  const opaque: [path: string, beforeCors: boolean][] = [];
+  /** The routers being walked, outermost first: an app mounted inside itself is not entered again. */
+  const active = new Set<RouterLike>();
 
   const visitRoute = (route: RouteLike, prefix: string) => {
     stacks.push([route.stack, route.stack.length]);
@@ -72,12 +91,31 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
     entries.set(route, byMethod);
   };
 
-  const visit = (router: RouterLike, prefix: string) => {
+  const subAppProblems: CorsConfigProblem[] = [];
+  /** `owner`: the app whose router this is (app.use() mounts sub-apps there), if known. */
+  const visit = (router: RouterLike, prefix: string, owner: unknown) => {
     stacks.push([router.stack, router.stack.length]);
+    active.add(router);
+    const claimed = input.subApps.length > 0 && owner !== undefined ? claimMounts(owner, router, input.subApps, subAppProblems) : undefined;
     for (const layer of router.stack as LayerLike[]) {
       if (layer.route) visitRoute(layer.route, prefix);
-      else if (isRouter(layer.handle)) visit(layer.handle, `${prefix}${describeMount(layer)}`);
-      else {
+      else if (isRouter(layer.handle)) visit(layer.handle, `${prefix}${describeMount(layer)}`, owner);
+      else if (runsApp(layer)) {
+        const at = `${prefix}${describeMount(layer)}`;
+        const app = claimed?.get(layer) ?? (isExpressApp(layer.handle) && input.subApps.includes(layer.handle) ? layer.handle : undefined);
+        const inner = app && rootRouter(app as never);
+        if (app && !(inner && active.has(inner))) {
+          // router.use(subApp) in two routers runs one app twice: its routes are read once.
+          if (inner) mounts.set(layer, inner);
+          if (!reached.has(app)) {
+            reached.set(app, inner);
+            if (inner) visit(inner, at, app);
+          }
+        } else {
+          mounts.set(layer, `under an Express app mounted at '${at || '/'}' that cors() cannot see into; list it in cors({ subApps: [thatApp] }), or give it its own cors() and mount it before this cors()`);
+          opaque.push([at || '/', polycorsLayers.length === 0]);
+        }
+      } else {
         const at = describeMount(layer);
         if (isCorsRouteMarker(layer.handle)) {
           input.problems.push({
@@ -89,8 +127,13 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
         if (isPolycors(layer.handle)) polycorsLayers.push(`use(${prefix}${at || '/'})`);
       }
     }
+    active.delete(router);
   };
-  for (const root of input.roots) if (root) visit(root, '');
+  input.roots.forEach((root, i) => root && visit(root, '', input.owners[i]));
+  input.subApps.forEach((app, i) => {
+    if (!reached.has(app) && !subAppProblems.some(({ path }) => path === `subApps[${i}]`)) subAppProblems.push(unreachedProblem(app, i));
+  });
+  for (const problem of subAppProblems) input.problems.push({ where: 'cors()', problem });
 
   if (corsLayers.length > 0) {
     input.problems.push({
@@ -114,7 +157,10 @@ export function buildRouteIndex(input: BuildInput): RouteIndex {
     // Built from the already validated global options: a problem here can only come from the method list.
     return sharedEntry(sorted, { ...input, problems: [] }, shared);
   };
-  return { roots: input.roots, entries, methods: methodsOf, hasMarkers, stacks, pathEntry };
+  // An app mounted before cors() runs before it (its own cors() answers its preflights, the documented setup): its
+  // preflights that still reach cors() are refused all the same, but only the others are worth a warning.
+  const warned = polycorsLayers.length > 0 ? opaque.filter(([, before]) => !before) : opaque;
+  return { roots: input.roots, entries, methods: methodsOf, hasMarkers, stacks, pathEntry, mounts, subApps: [...reached], opaque: [...new Set(warned.map(([path]) => path))] };
 }
 
 let nextMarkerId = 0;
@@ -160,6 +206,7 @@ export function isCurrent(index: RouteIndex, roots: readonly (RouterLike | undef
   if (roots.length !== index.roots.length) return false;
   for (let i = 0; i < roots.length; i++) if (roots[i] !== index.roots[i]) return false;
   for (const [stack, length] of index.stacks) if (stack.length !== length) return false;
+  for (const [app, router] of index.subApps) if (rootRouter(app as never) !== router) return false;
   return true;
 }
 
@@ -170,6 +217,8 @@ export interface Resolution {
   fallback?: CompiledEntry;
   /** Only when asked for (preflights): every method a route serves at this path, with the policy judging it. */
   served?: [method: string, policy: CorsPolicy][];
+  /** Preflights: the path enters an app polycors cannot see into (its words for route-unresolved). */
+  unresolved?: string;
 }
 
 /**
@@ -208,6 +257,14 @@ export function resolve(index: RouteIndex, path: string, method: string, collect
       } else if (isRouter(layer.handle)) {
         const inside = pathInside(matched, at);
         if (inside !== undefined && walk(layer.handle, inside)) return true;
+      } else {
+        const mount = index.mounts.get(layer);
+        if (mount === undefined) continue;
+        const inside = pathInside(matched, at);
+        if (inside === undefined) continue;
+        if (typeof mount !== 'string') {
+          if (walk(mount, inside)) return true;
+        } else if (collect) result.unresolved ??= mount;
       }
     }
     return false;

@@ -10,7 +10,7 @@ import type { ExpressCorsOptions, ExpressCorsPolicyOptions, ExpressOriginRule } 
 export type LayerOptions = Omit<CorsOptions, 'origin'> & { origin?: ExpressOriginRule | readonly ExpressOriginRule[] | boolean };
 
 /** Options that belong to the middleware, not to a policy: read by cors(), not passed to core. */
-const MIDDLEWARE_ONLY = ['router'] as const;
+const MIDDLEWARE_ONLY = ['router', 'subApps'] as const;
 
 export function translateOptions(options: ExpressCorsPolicyOptions | ExpressCorsOptions, problems: CorsConfigProblem[], isRoute: boolean): LayerOptions {
   const result: Record<string, unknown> = { ...options };
