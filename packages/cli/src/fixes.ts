@@ -245,6 +245,8 @@ function refusalSummary(reason: string, input: FixInput, policy: FixPolicy | und
     case 'headers-malformed':
     case 'headers-too-long':
       return `polycors refused Access-Control-Request-Headers itself (${reason}): send fewer or shorter request headers.`;
+    case 'route-unresolved':
+      return `polycors refused the preflight because the route it is for is inside an Express sub-app it cannot see (app.use(path, express())), so it cannot judge it by that route's policy (it fails closed). List the sub-app in cors({ subApps: [theSubApp] }), or give the sub-app its own cors() and mount it before the parent's cors().`;
     case 'private-network-not-allowed':
       return `polycors refused a Private Network Access preflight: set privateNetworkAccess: true${there} if public pages may call this private address.`;
     default:

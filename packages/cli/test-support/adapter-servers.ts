@@ -8,10 +8,12 @@ import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import Router from '@koa/router';
+import express from 'express';
 import Fastify from 'fastify';
 import Koa from 'koa';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { cors as expressCors } from '@polycors/express';
 import { polycors } from '@polycors/fastify';
 import { cors, corsRoute } from '@polycors/koa';
 import { Cors, CorsModule } from '@polycors/nestjs';
@@ -83,4 +85,30 @@ export async function startNestApp(platform: 'express' | 'fastify', pageOrigin: 
   await app.listen(0, '127.0.0.1');
   const port = (app.getHttpServer().address() as AddressInfo).port;
   return { url: (path) => `http://127.0.0.1:${port}${path}`, close: () => app.close() };
+}
+
+/** Express with a sub-app mounted at /v1 that the app's cors() is not told about (no `subApps`): its preflights fail closed. */
+export async function startExpressSubAppApp(pageOrigin: string): Promise<RunningServer> {
+  const app = express();
+  const v1 = express();
+  v1.get('/items', (_req, res) => {
+    res.json({ ok: true });
+  });
+  v1.put('/items', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(expressCors({ origin: [pageOrigin], debug: true, logger: false }));
+  app.use('/v1', v1);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: (path) => `http://127.0.0.1:${port}${path}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ADMIN_ORIGIN, type RunningServer, startFastifyApp, startKoaApp, startNestApp } from '../test-support/adapter-servers.js';
+import { ADMIN_ORIGIN, type RunningServer, startExpressSubAppApp, startFastifyApp, startKoaApp, startNestApp } from '../test-support/adapter-servers.js';
 import { runBin } from './run-bin.js';
 
 const ORIGIN = 'http://localhost:5173';
@@ -62,5 +62,27 @@ describe('polycors doctor: a refusal by the global policy', () => {
     expect(report.fix.policy).toEqual({ source: 'the plugin options (the route sets no config.cors)', framework: 'fastify', route: false });
     expect(report.fix.summary).toBe("polycors refused the origin https://other.example: add it to origin in the plugin options (the route sets no config.cors).");
     expect(report.fix.fastify).toContain('// in await fastify.register(polycors, { ... }): change only these, keep the rest');
+  });
+});
+
+describe('polycors doctor: a preflight into an Express sub-app cors() cannot see', () => {
+  let server: RunningServer;
+  beforeAll(async () => {
+    server = await startExpressSubAppApp(ORIGIN);
+  });
+  afterAll(() => server.close());
+
+  it('names the sub-app as the cause and both fixes, instead of an option change', async () => {
+    const { code, stdout } = await runBin(['doctor', server.url('/v1/items'), '--origin', ORIGIN, '--method', 'PUT', '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout);
+    expect(report.notes).toContain('The server says why (polycors debug mode): polycors-reason: route-unresolved, by the policy of cors().');
+    expect(report.fix.summary).toContain('inside an Express sub-app it cannot see');
+    expect(report.fix.summary).toContain('cors({ subApps: [theSubApp] })');
+  });
+
+  it("a simple GET into the sub-app still passes: actual requests there get the global policy, which lists the origin", async () => {
+    const { code } = await runBin(['doctor', server.url('/v1/items'), '--origin', ORIGIN]);
+    expect(code).toBe(0);
   });
 });
