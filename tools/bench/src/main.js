@@ -85,7 +85,7 @@ async function runHttp(frameworks, workloads, profile, log) {
       for (const workload of workloads) {
         // Without CORS there is no preflight to answer (the route 404s), so the ceiling is not measured for it.
         const entries = live
-          .filter(({ contender }) => !(workload.expect.preflight && contender.role === 'none'))
+          .filter(({ contender }) => !((workload.expect.preflight || workload.noCeiling) && contender.role === 'none'))
           .filter(({ contender }) => !contender.workloads || contender.workloads.includes(workload.id))
           .map(({ contender, server }) => ({ contender: contender.id, role: contender.role, port: server.ports[workload.allowlist], cpu: server.cpus[workload.allowlist] }));
         const checks = {};
