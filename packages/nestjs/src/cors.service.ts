@@ -30,7 +30,7 @@ import { type CorsEngine, type CorsLayer, type RoutePolicy, compileCorsEngine } 
 import type { CorsModuleOptions, CorsRefusalLogLevel } from './cors-options.interface.js';
 import { exploreNestRoutes } from './nest-routes.js';
 import { createRouteResolver } from './route-resolver.js';
-import { type AppliedDecision, type HandlerCheck, appliedDecisionOf, recordAppliedDecision } from './handler-check.js';
+import { type AppliedDecision, type HandlerCheck, CorsHandlerGuard, appliedDecisionOf, mayDispatchElsewhere, recordAppliedDecision } from './handler-check.js';
 import { isSameOrigin } from './same-origin.js';
 import { findUnroutedCors, unroutedCorsMessage } from './unrouted-cors.js';
 import { fastifyCorsProblem, fastifyHooksBeforeNest, hasFastifyCors, hooksBeforeNestMessage, runNestRequestHookFirst } from './other-cors-layers.js';
@@ -45,6 +45,7 @@ interface HttpAdapterLike {
   setOnRequestHook?: (hook: Function) => void;
   getRouteMatchingOptions?(): { caseSensitive: boolean; ignoreTrailingSlash: boolean };
   onRequestHook?: Function;
+  init?: (...args: unknown[]) => unknown;
 }
 
 /** Adapters polycors has been installed on: a second CorsModule would add a second set of CORS headers. */
@@ -141,6 +142,19 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     if (this.platform === 'fastify' && hasFastifyCors(this.adapter?.getInstance?.())) throw new CorsConfigError([fastifyCorsProblem()]);
   }
 
+  /**
+   * The handler check (handler-check.ts) can only change a decision where the router may pass a request over a
+   * route that matches it for another one: several handlers on one method and path, header or media-type
+   * versioning, host-bound controllers. Without any, the route polycors resolved is the handler Nest runs, and the
+   * guard, which makes Nest run its guard pipeline (two async functions) on every request, is left out.
+   */
+  private dropHandlerGuardIfUnneeded(): void {
+    if (mayDispatchElsewhere(exploreNestRoutes(this.modules, this.config, { convertLegacyPaths: this.platform !== 'fastify' }), this.config)) return;
+    const guards = this.config.getGlobalGuards();
+    const index = guards.findIndex((guard) => guard instanceof CorsHandlerGuard);
+    if (index !== -1) guards.splice(index, 1);
+  }
+
   /** Startup checks that need every Fastify plugin loaded: they run when Fastify is ready (listen, ready, inject). */
   private checkFastifyWhenReady(instance: any): void {
     const logger = this.logger;
@@ -177,15 +191,24 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
     const setHook = adapter.setOnRequestHook.bind(adapter);
     let next: Function | undefined = typeof adapter.onRequestHook === 'function' ? adapter.onRequestHook : undefined;
     const chained = (req: unknown, res: unknown, done: Done) => (next ? next.call(adapter, req, res, done) : done());
+    // Without a chained hook (the usual case) `done` is passed on as is: no closure per request.
     const hook = this.platform === 'express'
       ? (req: IncomingMessage, res: ServerResponse, done: Done) =>
-          this.handle(req, res, undefined, undefined, (error) => (error ? done(error) : chained(req, res, done)))
+          this.handle(req, res, undefined, undefined, next === undefined ? done : (error) => (error ? done(error) : chained(req, res, done)))
       : (request: FastifyRequestLike, reply: FastifyReplyLike, done: Done) =>
-          this.handle(request.raw, reply.raw, reply, request, (error) => (error ? done(error) : chained(request, reply, done)));
+          this.handle(request.raw, reply.raw, reply, request, next === undefined ? done : (error) => (error ? done(error) : chained(request, reply, done)));
     setHook(hook);
     adapter.setOnRequestHook = (later: Function) => {
       next = later;
     };
+    // Nest reads the global guards when it registers the routes, just after the adapter's init().
+    const init = adapter.init;
+    if (typeof init === 'function') {
+      adapter.init = (...args: unknown[]) => {
+        this.dropHandlerGuardIfUnneeded();
+        return init.apply(adapter, args);
+      };
+    }
     // A pre-built Express app may already have middleware (auth): polycors goes before it. Fastify cannot reorder
     // hooks, so those are named at startup instead (other-cors-layers.ts).
     if (this.platform === 'express') runNestRequestHookFirst(adapter.getInstance?.());
@@ -239,12 +262,13 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
 
   private apply(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, res: ServerResponse, reply: FastifyReplyLike | undefined, next: Done): void {
     if (decision.vary.length > 0) res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
-    if (!decision.allowed && decision.reason) this.logRefusal(decision, route, request, path, res.req);
+    if (!decision.allowed && decision.reason && this.refusalLevel !== false) this.logRefusal(decision, route, request, path, res.req);
     if (decision.kind === 'preflight' && !decision.continue) {
       const status = decision.status ?? 204;
       return reply ? answerOnFastify(reply, status, decision.headers) : answerOnExpress(res, status, decision.headers);
     }
-    for (const [name, value] of decision.headers) res.setHeader(name, value);
+    // On the Node response, also on Fastify: Nest middleware (raw req/res) and later hooks read them there.
+    for (let i = 0; i < decision.headers.length; i++) res.setHeader(decision.headers[i][0], decision.headers[i][1]);
     // Whatever the handler sets later, the response leaves with this decision's CORS headers and Vary (core's
     // response guard). The record is what the guard checks once Nest has picked the handler (handler-check.ts).
     this.guard(res, { route, request, decision });
@@ -294,7 +318,7 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
   }
 
   private logRefusal(decision: CorsDecision, route: RoutePolicy, request: CorsRequest, path: string, req: IncomingMessage | undefined): void {
-    if (this.refusalLevel === false) return;
+    if (this.refusalLevel === false || nestLoggingOff()) return;
     // Not refusals worth a warning: an actual request to a route with CORS off (mostly the app's own pages), and a
     // same-origin request (its response needs no CORS headers). Still there at debug level. A preflight is a
     // cross-origin page about to fail, so it is logged as configured.
@@ -330,6 +354,12 @@ function answerOnFastify(reply: FastifyReplyLike, status: number, headers: CorsD
   reply.code(status);
   for (const [name, value] of headers) reply.header(name, value);
   reply.send();
+}
+
+/** `logger: false`: Nest's Logger prints (and buffers) nothing, so a refusal's message need not be built. */
+function nestLoggingOff(): boolean {
+  const statics = Logger as unknown as { staticInstanceRef?: unknown; isBufferAttached?: boolean };
+  return statics.staticInstanceRef === undefined && statics.isBufferAttached !== true;
 }
 
 /** Core's messages start with `polycors: ` for loggers that do not name their source. */

@@ -12,9 +12,12 @@
  * that throws answers with the first decision.
  */
 import type { ServerResponse } from 'node:http';
-import { type CanActivate, type ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { type CanActivate, type ExecutionContext, Inject, Injectable, VersioningType } from '@nestjs/common';
+import { HOST_METADATA } from '@nestjs/common/constants.js';
+import type { ApplicationConfig } from '@nestjs/core';
 import type { CorsDecision, CorsRequest } from '@polycors/core';
 import type { RoutePolicy } from './cors-engine.js';
+import type { NestRoute } from './nest-routes.js';
 
 /** What polycors decided for a request before routing (kept with the response until its headers are sent). */
 export interface AppliedDecision {
@@ -53,4 +56,23 @@ export class CorsHandlerGuard implements CanActivate {
     const pending = this.check.checkDispatched(context.getHandler(), http.getRequest(), http.getResponse());
     return pending === undefined ? true : pending.then(() => true);
   }
+}
+
+/**
+ * Whether the router may dispatch a request to another handler than the route it matches first: several handlers
+ * on one method and path (told apart by constraints), versioning by header, media type or a custom extractor, or
+ * a host-bound controller. Only then can the handler check change a decision.
+ */
+export function mayDispatchElsewhere(routes: readonly NestRoute[], config: ApplicationConfig): boolean {
+  const versioning = config.getVersioning();
+  if (versioning !== undefined && versioning.type !== VersioningType.URI) return true;
+  const handlers = new Map<string, Function>();
+  for (const route of routes) {
+    if (Reflect.getMetadata(HOST_METADATA, route.controller) !== undefined) return true;
+    const key = `${route.method} ${route.path.toLowerCase()}`;
+    const known = handlers.get(key);
+    if (known !== undefined && known !== route.handler) return true;
+    handlers.set(key, route.handler);
+  }
+  return false;
 }
