@@ -147,8 +147,11 @@ export class CorsService implements OnModuleInit, OnApplicationBootstrap, Handle
    * route that matches it for another one: several handlers on one method and path, header or media-type
    * versioning, host-bound controllers. Without any, the route polycors resolved is the handler Nest runs, and the
    * guard, which makes Nest run its guard pipeline (two async functions) on every request, is left out.
+   * Only on Fastify: it routes before the request hook and nothing after the hook can change the route. On Express
+   * a middleware after polycors may rewrite `req.url` to another route, which only the guard sees.
    */
   private dropHandlerGuardIfUnneeded(): void {
+    if (this.platform !== 'fastify') return;
     if (mayDispatchElsewhere(exploreNestRoutes(this.modules, this.config, { convertLegacyPaths: this.platform !== 'fastify' }), this.config)) return;
     const guards = this.config.getGlobalGuards();
     const index = guards.findIndex((guard) => guard instanceof CorsHandlerGuard);

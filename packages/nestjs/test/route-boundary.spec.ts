@@ -349,3 +349,36 @@ describe.each([
     expect(pre.status).toBe(expected === 'special' ? 403 : 204);
   });
 });
+
+// A middleware that rewrites req.url after polycors's hook (an alias path): on Express the router then dispatches
+// the rewritten path, so the handler that runs is not the route polycors resolved first. The handler check
+// re-decides by the handler Nest runs; without it the alias's (global) policy would grant the admin handler.
+@Module({
+  imports: [CorsModule.forRoot({ origin: [APP], credentials: true, logRefusals: false })],
+  controllers: [AdminController, OpenController],
+})
+class RewriteModule {}
+
+describe('a middleware after polycors rewrites the URL to a protected route (Nest on Express)', () => {
+  let app: INestApplication;
+  let url: string;
+  beforeAll(async () => {
+    app = await NestFactory.create(RewriteModule, new ExpressAdapter(), { logger: false, abortOnError: false });
+    app.use((req: { url: string }, _res: unknown, next: () => void) => {
+      if (req.url.startsWith('/people')) req.url = `/admin/users${req.url.slice('/people'.length)}`;
+      next();
+    });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+  });
+  afterAll(() => app.close());
+
+  it('answers by the policy of the handler that ran, not of the path polycors saw first', async () => {
+    const viaAlias = await sendRaw(url, 'GET', '/people', { origin: APP });
+    expect(viaAlias.handler).toBe('admin');
+    expect(viaAlias.headers['access-control-allow-origin']).toBeUndefined();
+    expect(viaAlias.headers['access-control-allow-credentials']).toBeUndefined();
+    const admin = await sendRaw(url, 'GET', '/people', { origin: ADMIN });
+    expect(admin.headers['access-control-allow-origin']).toBe(ADMIN);
+  });
+});
