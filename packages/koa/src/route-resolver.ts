@@ -157,7 +157,10 @@ export function resolveRoute(tables: readonly RouterTables[], ctx: Context, meth
       const match = table.match(path, upper);
       if (!match) continue;
       const better = best === undefined || (match.methodMatched && !bestMatched) || (match.methodMatched === bestMatched && match.value.index < best.index);
-      if (better) [best, bestMatched] = [match.value, match.methodMatched];
+      if (better) {
+        best = match.value;
+        bestMatched = match.methodMatched;
+      }
     }
     if (best) return best.entry;
   }
