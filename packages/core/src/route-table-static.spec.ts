@@ -59,6 +59,7 @@ describe('CorsRouteTable static paths', () => {
         (walkOnly as unknown as { staticPaths: Map<string, unknown> }).staticPaths.clear();
         const request = trailing && requested !== '/' ? `${requested}/` : requested;
         expect(withShortcut.match(request, requestMethod)).toEqual(walkOnly.match(request, requestMethod));
+        expect(withShortcut.servedAt(request)).toEqual(walkOnly.servedAt(request));
       }),
       { numRuns: 500 },
     );

@@ -117,6 +117,11 @@ export class CorsRouteTable<T> {
    * `methodMatched`): what a preflight's answer must keep to, since the browser caches it for the whole URL.
    */
   servedAt(path: string): [method: string, value: T][] {
+    // Every route static: the path's one endpoint serves exactly its own methods, with its own entries.
+    if (this.onlyStatic && this.staticPaths.size > 0) {
+      const found = this.staticPaths.get(this.staticKey(path));
+      if (found !== undefined) return [...found.entries];
+    }
     const served: [string, T][] = [];
     const segments = this.split(path);
     if (segments === undefined) return served;
