@@ -34,6 +34,13 @@ describe('CorsRouteTable static paths', () => {
     expect(t.match('/users/me', 'GET')?.value).toBe('GET /users/:id');
   });
 
+  it('answers from the static map under priority: registration when every route is static, method served or not', () => {
+    const t = table([['GET', '/resource'], ['PUT', '/resource'], ['GET', '/other']], { priority: 'registration' });
+    expect(t.match('/Resource/', 'PUT')).toEqual({ value: 'PUT /resource', pattern: '/resource', methods: ['GET', 'PUT'], methodMatched: true });
+    expect(t.match('/resource', 'DELETE')).toEqual({ value: 'GET /resource', pattern: '/resource', methods: ['GET', 'PUT'], methodMatched: false });
+    expect(t.match('/missing', 'GET')).toBeUndefined();
+  });
+
   it('finds the static variants of optional groups', () => {
     expect(table([['GET', '/docs{/intro}']]).match('/docs/intro', 'GET')?.value).toBe('GET /docs{/intro}');
   });
@@ -44,13 +51,15 @@ describe('CorsRouteTable static paths', () => {
     const method = fc.constantFrom('GET', 'PUT');
     const requestPath = fc.array(fc.constantFrom('a', 'A', 'b', 'c', ''), { minLength: 0, maxLength: 3 }).map((parts) => `/${parts.join('/')}`);
     fc.assert(
-      fc.property(fc.array(fc.tuple(method, path), { minLength: 1, maxLength: 6 }), requestPath, method, fc.boolean(), fc.boolean(), (routes, requested, requestMethod, trailing, caseSensitive) => {
-        const withShortcut = table(routes, { caseSensitive });
-        const walkOnly = table(routes, { caseSensitive });
+      fc.property(fc.array(fc.tuple(method, path), { minLength: 1, maxLength: 6 }), requestPath, method, fc.boolean(), fc.boolean(), fc.boolean(), (routes, requested, requestMethod, trailing, caseSensitive, byRegistration) => {
+        const options = { caseSensitive, priority: byRegistration ? ('registration' as const) : ('specificity' as const) };
+        const withShortcut = table(routes, options);
+        const walkOnly = table(routes, options);
         // Emptying the static map turns the shortcut off: the walk alone answers, as before the shortcut existed.
         (walkOnly as unknown as { staticPaths: Map<string, unknown> }).staticPaths.clear();
         const request = trailing && requested !== '/' ? `${requested}/` : requested;
         expect(withShortcut.match(request, requestMethod)).toEqual(walkOnly.match(request, requestMethod));
+        expect(withShortcut.servedAt(request)).toEqual(walkOnly.servedAt(request));
       }),
       { numRuns: 500 },
     );

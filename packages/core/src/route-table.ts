@@ -57,6 +57,8 @@ export class CorsRouteTable<T> {
   /** Endpoints of patterns without parameters or wildcards, by normalised path: most lookups are one Map.get. */
   private readonly staticPaths = new Map<string, Endpoint<T>>();
   private readonly byRegistration: boolean;
+  /** No pattern has parameters, wildcards or groups: a path then matches at most one endpoint, its staticPaths one. */
+  private onlyStatic = true;
   private added = 0;
 
   constructor(options: RouteTableOptions = {}) {
@@ -89,11 +91,15 @@ export class CorsRouteTable<T> {
   /** Finds the route serving `path` (no query string) for `method`. */
   match(path: string, method: string): RouteMatch<T> | undefined {
     // A static route serving the method is what the static-first walk below would find first; with
-    // priority: 'registration' an earlier parameter route could win, so that mode always walks.
-    if (!this.byRegistration && this.staticPaths.size > 0) {
+    // priority: 'registration' an earlier parameter route could win, so that mode walks unless every route is static
+    // (then the static endpoint is the only one the walk could find, whether or not it serves the method).
+    if (this.staticPaths.size > 0 && (!this.byRegistration || this.onlyStatic)) {
       const found = this.staticPaths.get(this.staticKey(path));
-      const exact = found?.entries.get(method);
-      if (found !== undefined && exact !== undefined) return { value: exact, pattern: found.pattern, methods: [...found.entries.keys()], methodMatched: true };
+      if (found !== undefined) {
+        const exact = found.entries.get(method);
+        if (exact !== undefined) return { value: exact, pattern: found.pattern, methods: [...found.entries.keys()], methodMatched: true };
+        if (this.byRegistration) return { value: found.entries.values().next().value as T, pattern: found.pattern, methods: [...found.entries.keys()], methodMatched: false };
+      }
     }
     const segments = this.split(path);
     if (segments === undefined) return undefined;
@@ -111,6 +117,11 @@ export class CorsRouteTable<T> {
    * `methodMatched`): what a preflight's answer must keep to, since the browser caches it for the whole URL.
    */
   servedAt(path: string): [method: string, value: T][] {
+    // Every route static: the path's one endpoint serves exactly its own methods, with its own entries.
+    if (this.onlyStatic && this.staticPaths.size > 0) {
+      const found = this.staticPaths.get(this.staticKey(path));
+      if (found !== undefined) return [...found.entries];
+    }
     const served: [string, T][] = [];
     const segments = this.split(path);
     if (segments === undefined) return served;
@@ -209,6 +220,7 @@ export class CorsRouteTable<T> {
     endpoint ??= node.endpoint ??= { pattern, entries: new Map(), orders: new Map() };
     this.endpoints.set(variant, endpoint);
     if (!/[:*{}()]/.test(variant)) this.staticPaths.set(this.caseSensitive ? variant : variant.toLowerCase(), endpoint);
+    else this.onlyStatic = false;
     return endpoint;
   }
 }

@@ -110,9 +110,16 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
     return { global: globalEntry as CompiledEntry, tables };
   }
 
+  // With logging off, nothing is formatted for a refusal and no conflict reporter is made per request.
+  const refusalLogger = logRefusals ? logger : undefined;
+
   const middleware = async function polycorsKoa(ctx: Context, next: Next): Promise<void> {
     if (!tablesAreCurrent(built.tables)) built = build(false);
-    for (const [name, value] of extraHeaders) ctx.set(name, value);
+    const res = ctx.res;
+    // ctx.set() wraps each header in arrays and closures before res.setHeader(); for these string values it does
+    // nothing else, except skipping every header once they were sent, which this check keeps.
+    const canSet = !res.headersSent;
+    if (canSet) for (let i = 0; i < extraHeaders.length; i++) res.setHeader(extraHeaders[i][0], extraHeaders[i][1]);
     const headers = ctx.req.headers;
     const request: CorsRequest = {
       method: ctx.method,
@@ -129,11 +136,14 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
     const policy = request.origin !== undefined && entry.credentials ? ((await askCredentials(entry, ctx, logger)) ? entry.withCredentials! : entry.policy) : entry.policy;
     const evaluated = policy.evaluate(request, ctx, isPreflight && built.tables.length > 0 ? preflightRoutes(built, ctx) : undefined);
     const decision = isPromise(evaluated) ? await evaluated : evaluated;
-    for (const [name, value] of decision.headers) ctx.set(name, value);
-    if (decision.vary.length > 0) ctx.set('Vary', appendVary(ctx.response.get('Vary'), decision.vary));
+    if (canSet) {
+      const decided = decision.headers;
+      for (let i = 0; i < decided.length; i++) res.setHeader(decided[i][0], decided[i][1]);
+      if (decision.vary.length > 0) res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
+    }
     // Whatever downstream (or upstream, after next()) sets, the response goes out with this decision's CORS headers.
-    if (policy.enabled) guardResponseHeaders(ctx.res, decision, (conflict) => reportConflict(routeName(ctx, entry.where), conflict));
-    if (logRefusals && !decision.allowed && decision.reason) logRefusal(logger, decision, request, ctx, entry.where);
+    if (policy.enabled) guardResponseHeaders(res, decision, logger === undefined ? undefined : (conflict) => reportConflict(routeName(ctx, entry.where), conflict));
+    if (refusalLogger !== undefined && !decision.allowed && decision.reason) logRefusal(refusalLogger, decision, request, ctx, entry.where);
 
     if (decision.kind === 'preflight' && !decision.continue) {
       ctx.status = decision.status as number;
@@ -143,7 +153,7 @@ export function cors(options: KoaCorsOptions = {}): KoaCorsMiddleware {
       await next();
     } catch (error) {
       if (keepHeadersOnError) keepHeaders(error, decision, extraHeaders);
-      else releaseResponseHeaders(ctx.res); // as @koa/cors: Koa's error handler drops the CORS headers
+      else releaseResponseHeaders(res); // as @koa/cors: Koa's error handler drops the CORS headers
       throw error;
     }
   } as KoaCorsMiddleware;
@@ -180,12 +190,12 @@ function routeName(ctx: Context, where: string): string {
  * One line per refusal, as the other adapters log them. A route with CORS off is not worth a line for its actual
  * requests (every request with an Origin would log); a preflight refused there still is.
  */
-function logRefusal(logger: CorsLogger | undefined, decision: CorsDecision, request: CorsRequest, ctx: Context, where: string): void {
+function logRefusal(logger: CorsLogger, decision: CorsDecision, request: CorsRequest, ctx: Context, where: string): void {
   const reason = decision.reason!;
   if (decision.kind === 'actual' && reason.code === 'cors-disabled') return;
   const asked = decision.kind === 'preflight' ? ` for ${String(request.requestMethod).slice(0, 64)}` : '';
   const path = ctx.path.length > 200 ? `${ctx.path.slice(0, 200)}...` : ctx.path;
-  logger?.warn(`polycors: refused ${decision.kind} ${ctx.method.slice(0, 64)} ${path}${asked} -> ${where}: ${reason.code}: ${reason.message}`);
+  logger.warn(`polycors: refused ${decision.kind} ${ctx.method.slice(0, 64)} ${path}${asked} -> ${where}: ${reason.code}: ${reason.message}`);
 }
 
 function headerValue(value: string | string[] | undefined): string | undefined {

@@ -157,7 +157,10 @@ export function resolveRoute(tables: readonly RouterTables[], ctx: Context, meth
       const match = table.match(path, upper);
       if (!match) continue;
       const better = best === undefined || (match.methodMatched && !bestMatched) || (match.methodMatched === bestMatched && match.value.index < best.index);
-      if (better) [best, bestMatched] = [match.value, match.methodMatched];
+      if (better) {
+        best = match.value;
+        bestMatched = match.methodMatched;
+      }
     }
     if (best) return best.entry;
   }
@@ -169,6 +172,15 @@ export function resolveRoute(tables: readonly RouterTables[], ctx: Context, meth
  * preflight answer for this URL must keep to (the browser caches it for the URL, not for one method).
  */
 export function resolveServedAt(tables: readonly RouterTables[], ctx: Context): [method: string, entry: CompiledEntry][] {
+  if (tables.length === 1 && tables[0].tables.length === 1) {
+    // One router, one table (the usual app): its answer, without the merging across tables and routers below.
+    const { router, tables: byOptions } = tables[0];
+    if (router.host && router.matchHost && !router.matchHost(ctx.host)) return [];
+    const found = byOptions[0].servedAt(router.opts?.routerPath || (ctx as { newRouterPath?: string }).newRouterPath || ctx.path);
+    const result: [string, CompiledEntry][] = [];
+    for (let i = 0; i < found.length; i++) result.push([found[i][0], found[i][1].entry]);
+    return result;
+  }
   const served = new Map<string, Indexed>();
   const decided = new Set<string>();
   for (const { router, tables: byOptions } of tables) {
