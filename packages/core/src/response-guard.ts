@@ -52,21 +52,34 @@ type DecisionHeaders = Pick<CorsDecision, 'headers' | 'vary'>;
  * Empty when they already do.
  */
 export function settleCorsHeaders(decision: DecisionHeaders, read: (header: string) => ResponseHeaderValue): CorsHeaderChange[] {
+  return settleWith(decision, callReader, read, undefined);
+}
+
+type Reader<A, B> = (header: string, a: A, b: B) => ResponseHeaderValue;
+const callReader: Reader<(header: string) => ResponseHeaderValue, undefined> = (header, read) => read(header);
+/** The guard's reader: writeHead's argument first, then the response (passed only when it has headers). */
+const readGuarded: Reader<ReadonlyMap<string, ResponseHeaderValue> | undefined, GuardableResponse | undefined> = (header, given, res) => {
+  if (given !== undefined && given.has(header)) return given.get(header);
+  return res === undefined ? undefined : res.getHeader(header);
+};
+
+/** settleCorsHeaders with the reader and its two arguments passed in: the guard makes no closure per response. */
+function settleWith<A, B>(decision: DecisionHeaders, reader: Reader<A, B>, a: A, b: B): CorsHeaderChange[] {
   const changes: CorsHeaderChange[] = [];
   for (const header of POLYCORS_OWNED_HEADERS) {
-    const current = joined(read(header));
+    const current = joined(reader(header, a, b));
     const wanted = decidedValue(decision, header);
     if (current === wanted) continue;
     changes.push(current === undefined ? { header, value: wanted } : { header, value: wanted, conflict: { header, app: current, sent: wanted } });
   }
   const exposed = decidedValue(decision, EXPOSE);
   if (exposed !== undefined) {
-    const current = joined(read(EXPOSE));
+    const current = joined(reader(EXPOSE, a, b));
     const value = current === undefined || current.trim() === '' ? exposed : unionTokens(current, exposed);
     if (value !== current) changes.push({ header: EXPOSE, value });
   }
   if (decision.vary.length > 0) {
-    const current = read(VARY);
+    const current = reader(VARY, a, b);
     const value = appendVary(current, decision.vary);
     if (value !== joined(current)) changes.push({ header: VARY, value });
   }
@@ -85,6 +98,8 @@ export interface GuardableResponse {
   writeHead(...args: never[]): unknown;
   getHeader(name: string): ResponseHeaderValue;
   removeHeader(name: string): void;
+  /** Node's and HTTP/2's responses have it: no names means no header to read back. */
+  getHeaderNames?(): string[];
   readonly headersSent?: boolean;
 }
 
@@ -130,15 +145,17 @@ export function releaseResponseHeaders(res: GuardableResponse): void {
 
 type HeadersArgument = Record<string, unknown> | unknown[] | undefined;
 
-function guardedWriteHead(this: Guarded, statusCode: unknown, ...rest: unknown[]): unknown {
+function guardedWriteHead(this: Guarded, statusCode: unknown, second?: unknown, third?: unknown): unknown {
   const state = this[kGuard] as GuardState;
   this.writeHead = state.writeHead;
   this[kGuard] = undefined;
-  if (this.headersSent || !state.decision) return state.writeHead.call(this, statusCode, ...rest);
-  const hasMessage = typeof rest[0] === 'string';
-  const given = (hasMessage ? rest[1] : rest[0]) as HeadersArgument;
+  // `arguments` passed straight to apply: the call keeps its arity (on-headers and others read it), with no copy.
+  // eslint-disable-next-line prefer-rest-params
+  if (this.headersSent || !state.decision) return state.writeHead.apply(this, arguments as unknown as unknown[]);
+  const hasMessage = typeof second === 'string';
+  const given = (hasMessage ? third : second) as HeadersArgument;
   const headers = settle(this, given, state);
-  return hasMessage ? state.writeHead.call(this, statusCode, rest[0], headers) : state.writeHead.call(this, statusCode, headers);
+  return hasMessage ? state.writeHead.call(this, statusCode, second, headers) : state.writeHead.call(this, statusCode, headers);
 }
 
 /** The headers argument to pass on: the given one with the watched headers replaced by the decision's. */
@@ -146,12 +163,14 @@ function settle(res: Guarded, given: HeadersArgument, state: GuardState): Header
   // writeHead's own headers win over setHeader's, as in Node; except Vary, where both are cache keys the response
   // needs (Fastify passes its reply's Vary while a middleware set another on the Node response): merged.
   const fromArgument = watchedIn(given);
-  const ownVary = fromArgument.has(VARY) ? res.getHeader(VARY) : undefined;
-  if (ownVary !== undefined) fromArgument.set(VARY, appendVary(ownVary, toList(fromArgument.get(VARY)).flatMap(splitTokens)));
-  const changes = settleCorsHeaders(state.decision as DecisionHeaders, (header) => (fromArgument.has(header) ? fromArgument.get(header) : res.getHeader(header)));
+  // Fastify passes every header in writeHead's argument: with none set on the response, none need reading from it.
+  const ownHeaders = !hasNoHeaders(res);
+  const ownVary = ownHeaders && fromArgument?.has(VARY) ? res.getHeader(VARY) : undefined;
+  if (ownVary !== undefined) fromArgument?.set(VARY, appendVary(ownVary, toList(fromArgument.get(VARY)).flatMap(splitTokens)));
+  const changes = settleWith(state.decision as DecisionHeaders, readGuarded, fromArgument, ownHeaders ? res : undefined);
   if (ownVary !== undefined) {
     res.removeHeader(VARY);
-    if (!changes.some((change) => change.header === VARY)) changes.push({ header: VARY, value: joined(fromArgument.get(VARY)) });
+    if (!changes.some((change) => change.header === VARY)) changes.push({ header: VARY, value: joined(fromArgument?.get(VARY)) });
   }
   if (changes.length === 0) return given;
   const changed = new Set(changes.map((change) => change.header));
@@ -172,22 +191,33 @@ function settle(res: Guarded, given: HeadersArgument, state: GuardState): Header
   return headers;
 }
 
-function watchedIn(given: HeadersArgument): Map<string, ResponseHeaderValue> {
-  const found = new Map<string, ResponseHeaderValue>();
-  if (!given) return found;
-  const add = (name: unknown, value: unknown) => {
-    const lower = String(name).toLowerCase();
-    if (!WATCHED.has(lower)) return;
-    const previous = found.get(lower);
-    const next = Array.isArray(value) ? value.map(String) : String(value);
-    found.set(lower, previous === undefined ? next : [...toList(previous), ...toList(next)]);
-  };
+/** True when the response is known to carry no headers set with setHeader (Node's and HTTP/2's responses tell). */
+function hasNoHeaders(res: Guarded): boolean {
+  return typeof res.getHeaderNames === 'function' && res.getHeaderNames().length === 0;
+}
+
+/** The watched headers in writeHead's argument, by lower-case name; undefined when there are none. */
+function watchedIn(given: HeadersArgument): Map<string, ResponseHeaderValue> | undefined {
+  if (!given) return undefined;
+  let found: Map<string, ResponseHeaderValue> | undefined;
   if (Array.isArray(given)) {
-    if (given.length > 0 && Array.isArray(given[0])) for (const pair of given as unknown[][]) add(pair[0], pair[1]);
-    else for (let i = 0; i + 1 < given.length; i += 2) add(given[i], given[i + 1]);
+    if (given.length > 0 && Array.isArray(given[0])) for (const pair of given as unknown[][]) found = addWatched(found, pair[0], pair[1]);
+    else for (let i = 0; i + 1 < given.length; i += 2) found = addWatched(found, given[i], given[i + 1]);
   } else {
-    for (const key of Object.keys(given)) if (given[key] !== undefined) add(key, given[key]);
+    for (const key of Object.keys(given)) if (given[key] !== undefined) found = addWatched(found, key, given[key]);
   }
+  return found;
+}
+
+function addWatched(found: Map<string, ResponseHeaderValue> | undefined, name: unknown, value: unknown): Map<string, ResponseHeaderValue> | undefined {
+  // Every watched name starts with 'a' or 'v': other headers (content-type, content-length) are passed over unread.
+  if (typeof name === 'string' && name.length > 0 && (name.charCodeAt(0) | 0x20) !== 0x61 && (name.charCodeAt(0) | 0x20) !== 0x76) return found;
+  const lower = String(name).toLowerCase();
+  if (!WATCHED.has(lower)) return found;
+  found ??= new Map();
+  const previous = found.get(lower);
+  const next = Array.isArray(value) ? value.map(String) : String(value);
+  found.set(lower, previous === undefined ? next : [...toList(previous), ...toList(next)]);
   return found;
 }
 
