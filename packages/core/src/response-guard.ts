@@ -24,7 +24,13 @@ export const POLYCORS_OWNED_HEADERS: readonly string[] = [
 ];
 const EXPOSE = 'access-control-expose-headers';
 const VARY = 'vary';
-const WATCHED = new Set([...POLYCORS_OWNED_HEADERS, EXPOSE, VARY]);
+/** The headers the guard reads, each with its slot: the owned ones first, in order, then Expose and Vary. */
+const WATCHED: readonly string[] = [...POLYCORS_OWNED_HEADERS, EXPOSE, VARY];
+const SLOT: ReadonlyMap<string, number> = new Map(WATCHED.map((name, slot) => [name, slot]));
+const EXPOSE_SLOT = POLYCORS_OWNED_HEADERS.length;
+const VARY_SLOT = EXPOSE_SLOT + 1;
+/** Watched header values found in writeHead's argument, by slot. */
+type Slots = ResponseHeaderValue[];
 
 export type ResponseHeaderValue = string | number | readonly string[] | undefined;
 
@@ -55,31 +61,33 @@ export function settleCorsHeaders(decision: DecisionHeaders, read: (header: stri
   return settleWith(decision, callReader, read, undefined);
 }
 
-type Reader<A, B> = (header: string, a: A, b: B) => ResponseHeaderValue;
-const callReader: Reader<(header: string) => ResponseHeaderValue, undefined> = (header, read) => read(header);
+type Reader<A, B> = (header: string, slot: number, a: A, b: B) => ResponseHeaderValue;
+const callReader: Reader<(header: string) => ResponseHeaderValue, undefined> = (header, _slot, read) => read(header);
 /** The guard's reader: writeHead's argument first, then the response (passed only when it has headers). */
-const readGuarded: Reader<ReadonlyMap<string, ResponseHeaderValue> | undefined, GuardableResponse | undefined> = (header, given, res) => {
-  if (given !== undefined && given.has(header)) return given.get(header);
+const readGuarded: Reader<Slots | undefined, GuardableResponse | undefined> = (header, slot, given, res) => {
+  const value = given === undefined ? undefined : given[slot];
+  if (value !== undefined) return value;
   return res === undefined ? undefined : res.getHeader(header);
 };
 
 /** settleCorsHeaders with the reader and its two arguments passed in: the guard makes no closure per response. */
 function settleWith<A, B>(decision: DecisionHeaders, reader: Reader<A, B>, a: A, b: B): CorsHeaderChange[] {
   const changes: CorsHeaderChange[] = [];
-  for (const header of POLYCORS_OWNED_HEADERS) {
-    const current = joined(reader(header, a, b));
+  for (let slot = 0; slot < POLYCORS_OWNED_HEADERS.length; slot++) {
+    const header = POLYCORS_OWNED_HEADERS[slot];
+    const current = joined(reader(header, slot, a, b));
     const wanted = decidedValue(decision, header);
     if (current === wanted) continue;
     changes.push(current === undefined ? { header, value: wanted } : { header, value: wanted, conflict: { header, app: current, sent: wanted } });
   }
   const exposed = decidedValue(decision, EXPOSE);
   if (exposed !== undefined) {
-    const current = joined(reader(EXPOSE, a, b));
+    const current = joined(reader(EXPOSE, EXPOSE_SLOT, a, b));
     const value = current === undefined || current.trim() === '' ? exposed : unionTokens(current, exposed);
     if (value !== current) changes.push({ header: EXPOSE, value });
   }
   if (decision.vary.length > 0) {
-    const current = reader(VARY, a, b);
+    const current = reader(VARY, VARY_SLOT, a, b);
     const value = appendVary(current, decision.vary);
     if (value !== joined(current)) changes.push({ header: VARY, value });
   }
@@ -165,12 +173,12 @@ function settle(res: Guarded, given: HeadersArgument, state: GuardState): Header
   const fromArgument = watchedIn(given);
   // Fastify passes every header in writeHead's argument: with none set on the response, none need reading from it.
   const ownHeaders = !hasNoHeaders(res);
-  const ownVary = ownHeaders && fromArgument?.has(VARY) ? res.getHeader(VARY) : undefined;
-  if (ownVary !== undefined) fromArgument?.set(VARY, appendVary(ownVary, toList(fromArgument.get(VARY)).flatMap(splitTokens)));
+  const ownVary = ownHeaders && fromArgument !== undefined && fromArgument[VARY_SLOT] !== undefined ? res.getHeader(VARY) : undefined;
+  if (ownVary !== undefined && fromArgument !== undefined) fromArgument[VARY_SLOT] = appendVary(ownVary, toList(fromArgument[VARY_SLOT]).flatMap(splitTokens));
   const changes = settleWith(state.decision as DecisionHeaders, readGuarded, fromArgument, ownHeaders ? res : undefined);
   if (ownVary !== undefined) {
     res.removeHeader(VARY);
-    if (!changes.some((change) => change.header === VARY)) changes.push({ header: VARY, value: joined(fromArgument?.get(VARY)) });
+    if (!changes.some((change) => change.header === VARY)) changes.push({ header: VARY, value: joined(fromArgument?.[VARY_SLOT]) });
   }
   if (changes.length === 0) return given;
   const changed = new Set(changes.map((change) => change.header));
@@ -196,28 +204,39 @@ function hasNoHeaders(res: Guarded): boolean {
   return typeof res.getHeaderNames === 'function' && res.getHeaderNames().length === 0;
 }
 
-/** The watched headers in writeHead's argument, by lower-case name; undefined when there are none. */
-function watchedIn(given: HeadersArgument): Map<string, ResponseHeaderValue> | undefined {
+/** The watched headers in writeHead's argument, by slot; undefined when there are none. */
+function watchedIn(given: HeadersArgument): Slots | undefined {
   if (!given) return undefined;
-  let found: Map<string, ResponseHeaderValue> | undefined;
+  let found: Slots | undefined;
   if (Array.isArray(given)) {
     if (given.length > 0 && Array.isArray(given[0])) for (const pair of given as unknown[][]) found = addWatched(found, pair[0], pair[1]);
     else for (let i = 0; i + 1 < given.length; i += 2) found = addWatched(found, given[i], given[i + 1]);
   } else {
-    for (const key of Object.keys(given)) if (given[key] !== undefined) found = addWatched(found, key, given[key]);
+    // for-in over own keys: Object.keys' names in its order, read through V8's enum cache.
+    for (const key in given) {
+      if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
+      const value = given[key];
+      if (value !== undefined) found = addWatched(found, key, value);
+    }
   }
   return found;
 }
 
-function addWatched(found: Map<string, ResponseHeaderValue> | undefined, name: unknown, value: unknown): Map<string, ResponseHeaderValue> | undefined {
-  // Every watched name starts with 'a' or 'v': other headers (content-type, content-length) are passed over unread.
-  if (typeof name === 'string' && name.length > 0 && (name.charCodeAt(0) | 0x20) !== 0x61 && (name.charCodeAt(0) | 0x20) !== 0x76) return found;
-  const lower = String(name).toLowerCase();
-  if (!WATCHED.has(lower)) return found;
-  found ??= new Map();
-  const previous = found.get(lower);
-  const next = Array.isArray(value) ? value.map(String) : String(value);
-  found.set(lower, previous === undefined ? next : [...toList(previous), ...toList(next)]);
+function addWatched(found: Slots | undefined, name: unknown, value: unknown): Slots | undefined {
+  let slot: number | undefined;
+  if (typeof name === 'string') {
+    // Every watched name starts with 'a' or 'v': other headers (content-type, content-length) are passed over unread.
+    const first = name.charCodeAt(0) | 0x20;
+    if (first !== 0x61 && first !== 0x76) return found;
+    slot = SLOT.get(name) ?? SLOT.get(name.toLowerCase());
+  } else {
+    slot = SLOT.get(String(name).toLowerCase());
+  }
+  if (slot === undefined) return found;
+  found ??= [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]; // one per WATCHED
+  const previous = found[slot];
+  const next = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value : String(value);
+  found[slot] = previous === undefined ? next : [...toList(previous), ...toList(next)];
   return found;
 }
 
@@ -237,7 +256,7 @@ function toList(value: ResponseHeaderValue): string[] {
 }
 
 function joined(value: ResponseHeaderValue): string | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || typeof value === 'string') return value;
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
