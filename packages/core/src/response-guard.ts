@@ -24,7 +24,13 @@ export const POLYCORS_OWNED_HEADERS: readonly string[] = [
 ];
 const EXPOSE = 'access-control-expose-headers';
 const VARY = 'vary';
-const WATCHED = new Set([...POLYCORS_OWNED_HEADERS, EXPOSE, VARY]);
+/** The headers the guard reads, each with its slot: the owned ones first, in order, then Expose and Vary. */
+const WATCHED: readonly string[] = [...POLYCORS_OWNED_HEADERS, EXPOSE, VARY];
+const SLOT: ReadonlyMap<string, number> = new Map(WATCHED.map((name, slot) => [name, slot]));
+const EXPOSE_SLOT = POLYCORS_OWNED_HEADERS.length;
+const VARY_SLOT = EXPOSE_SLOT + 1;
+/** Watched header values found in writeHead's argument, by slot. */
+type Slots = ResponseHeaderValue[];
 
 export type ResponseHeaderValue = string | number | readonly string[] | undefined;
 
@@ -52,21 +58,36 @@ type DecisionHeaders = Pick<CorsDecision, 'headers' | 'vary'>;
  * Empty when they already do.
  */
 export function settleCorsHeaders(decision: DecisionHeaders, read: (header: string) => ResponseHeaderValue): CorsHeaderChange[] {
+  return settleWith(decision, callReader, read, undefined);
+}
+
+type Reader<A, B> = (header: string, slot: number, a: A, b: B) => ResponseHeaderValue;
+const callReader: Reader<(header: string) => ResponseHeaderValue, undefined> = (header, _slot, read) => read(header);
+/** The guard's reader: writeHead's argument first, then the response (passed only when it has headers). */
+const readGuarded: Reader<Slots | undefined, GuardableResponse | undefined> = (header, slot, given, res) => {
+  const value = given === undefined ? undefined : given[slot];
+  if (value !== undefined) return value;
+  return res === undefined ? undefined : res.getHeader(header);
+};
+
+/** settleCorsHeaders with the reader and its two arguments passed in: the guard makes no closure per response. */
+function settleWith<A, B>(decision: DecisionHeaders, reader: Reader<A, B>, a: A, b: B): CorsHeaderChange[] {
   const changes: CorsHeaderChange[] = [];
-  for (const header of POLYCORS_OWNED_HEADERS) {
-    const current = joined(read(header));
+  for (let slot = 0; slot < POLYCORS_OWNED_HEADERS.length; slot++) {
+    const header = POLYCORS_OWNED_HEADERS[slot];
+    const current = joined(reader(header, slot, a, b));
     const wanted = decidedValue(decision, header);
     if (current === wanted) continue;
     changes.push(current === undefined ? { header, value: wanted } : { header, value: wanted, conflict: { header, app: current, sent: wanted } });
   }
   const exposed = decidedValue(decision, EXPOSE);
   if (exposed !== undefined) {
-    const current = joined(read(EXPOSE));
+    const current = joined(reader(EXPOSE, EXPOSE_SLOT, a, b));
     const value = current === undefined || current.trim() === '' ? exposed : unionTokens(current, exposed);
     if (value !== current) changes.push({ header: EXPOSE, value });
   }
   if (decision.vary.length > 0) {
-    const current = read(VARY);
+    const current = reader(VARY, VARY_SLOT, a, b);
     const value = appendVary(current, decision.vary);
     if (value !== joined(current)) changes.push({ header: VARY, value });
   }
@@ -85,6 +106,8 @@ export interface GuardableResponse {
   writeHead(...args: never[]): unknown;
   getHeader(name: string): ResponseHeaderValue;
   removeHeader(name: string): void;
+  /** Node's and HTTP/2's responses have it: no names means no header to read back. */
+  getHeaderNames?(): string[];
   readonly headersSent?: boolean;
 }
 
@@ -130,15 +153,17 @@ export function releaseResponseHeaders(res: GuardableResponse): void {
 
 type HeadersArgument = Record<string, unknown> | unknown[] | undefined;
 
-function guardedWriteHead(this: Guarded, statusCode: unknown, ...rest: unknown[]): unknown {
+function guardedWriteHead(this: Guarded, statusCode: unknown, second?: unknown, third?: unknown): unknown {
   const state = this[kGuard] as GuardState;
   this.writeHead = state.writeHead;
   this[kGuard] = undefined;
-  if (this.headersSent || !state.decision) return state.writeHead.call(this, statusCode, ...rest);
-  const hasMessage = typeof rest[0] === 'string';
-  const given = (hasMessage ? rest[1] : rest[0]) as HeadersArgument;
+  // `arguments` passed straight to apply: the call keeps its arity (on-headers and others read it), with no copy.
+  // eslint-disable-next-line prefer-rest-params
+  if (this.headersSent || !state.decision) return state.writeHead.apply(this, arguments as unknown as unknown[]);
+  const hasMessage = typeof second === 'string';
+  const given = (hasMessage ? third : second) as HeadersArgument;
   const headers = settle(this, given, state);
-  return hasMessage ? state.writeHead.call(this, statusCode, rest[0], headers) : state.writeHead.call(this, statusCode, headers);
+  return hasMessage ? state.writeHead.call(this, statusCode, second, headers) : state.writeHead.call(this, statusCode, headers);
 }
 
 /** The headers argument to pass on: the given one with the watched headers replaced by the decision's. */
@@ -146,12 +171,14 @@ function settle(res: Guarded, given: HeadersArgument, state: GuardState): Header
   // writeHead's own headers win over setHeader's, as in Node; except Vary, where both are cache keys the response
   // needs (Fastify passes its reply's Vary while a middleware set another on the Node response): merged.
   const fromArgument = watchedIn(given);
-  const ownVary = fromArgument.has(VARY) ? res.getHeader(VARY) : undefined;
-  if (ownVary !== undefined) fromArgument.set(VARY, appendVary(ownVary, toList(fromArgument.get(VARY)).flatMap(splitTokens)));
-  const changes = settleCorsHeaders(state.decision as DecisionHeaders, (header) => (fromArgument.has(header) ? fromArgument.get(header) : res.getHeader(header)));
+  // Fastify passes every header in writeHead's argument: with none set on the response, none need reading from it.
+  const ownHeaders = !hasNoHeaders(res);
+  const ownVary = ownHeaders && fromArgument !== undefined && fromArgument[VARY_SLOT] !== undefined ? res.getHeader(VARY) : undefined;
+  if (ownVary !== undefined && fromArgument !== undefined) fromArgument[VARY_SLOT] = appendVary(ownVary, toList(fromArgument[VARY_SLOT]).flatMap(splitTokens));
+  const changes = settleWith(state.decision as DecisionHeaders, readGuarded, fromArgument, ownHeaders ? res : undefined);
   if (ownVary !== undefined) {
     res.removeHeader(VARY);
-    if (!changes.some((change) => change.header === VARY)) changes.push({ header: VARY, value: joined(fromArgument.get(VARY)) });
+    if (!changes.some((change) => change.header === VARY)) changes.push({ header: VARY, value: joined(fromArgument?.[VARY_SLOT]) });
   }
   if (changes.length === 0) return given;
   const changed = new Set(changes.map((change) => change.header));
@@ -172,22 +199,44 @@ function settle(res: Guarded, given: HeadersArgument, state: GuardState): Header
   return headers;
 }
 
-function watchedIn(given: HeadersArgument): Map<string, ResponseHeaderValue> {
-  const found = new Map<string, ResponseHeaderValue>();
-  if (!given) return found;
-  const add = (name: unknown, value: unknown) => {
-    const lower = String(name).toLowerCase();
-    if (!WATCHED.has(lower)) return;
-    const previous = found.get(lower);
-    const next = Array.isArray(value) ? value.map(String) : String(value);
-    found.set(lower, previous === undefined ? next : [...toList(previous), ...toList(next)]);
-  };
+/** True when the response is known to carry no headers set with setHeader (Node's and HTTP/2's responses tell). */
+function hasNoHeaders(res: Guarded): boolean {
+  return typeof res.getHeaderNames === 'function' && res.getHeaderNames().length === 0;
+}
+
+/** The watched headers in writeHead's argument, by slot; undefined when there are none. */
+function watchedIn(given: HeadersArgument): Slots | undefined {
+  if (!given) return undefined;
+  let found: Slots | undefined;
   if (Array.isArray(given)) {
-    if (given.length > 0 && Array.isArray(given[0])) for (const pair of given as unknown[][]) add(pair[0], pair[1]);
-    else for (let i = 0; i + 1 < given.length; i += 2) add(given[i], given[i + 1]);
+    if (given.length > 0 && Array.isArray(given[0])) for (const pair of given as unknown[][]) found = addWatched(found, pair[0], pair[1]);
+    else for (let i = 0; i + 1 < given.length; i += 2) found = addWatched(found, given[i], given[i + 1]);
   } else {
-    for (const key of Object.keys(given)) if (given[key] !== undefined) add(key, given[key]);
+    // for-in over own keys: Object.keys' names in its order, read through V8's enum cache.
+    for (const key in given) {
+      if (!Object.prototype.hasOwnProperty.call(given, key)) continue;
+      const value = given[key];
+      if (value !== undefined) found = addWatched(found, key, value);
+    }
   }
+  return found;
+}
+
+function addWatched(found: Slots | undefined, name: unknown, value: unknown): Slots | undefined {
+  let slot: number | undefined;
+  if (typeof name === 'string') {
+    // Every watched name starts with 'a' or 'v': other headers (content-type, content-length) are passed over unread.
+    const first = name.charCodeAt(0) | 0x20;
+    if (first !== 0x61 && first !== 0x76) return found;
+    slot = SLOT.get(name) ?? SLOT.get(name.toLowerCase());
+  } else {
+    slot = SLOT.get(String(name).toLowerCase());
+  }
+  if (slot === undefined) return found;
+  found ??= [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined]; // one per WATCHED
+  const previous = found[slot];
+  const next = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? value : String(value);
+  found[slot] = previous === undefined ? next : [...toList(previous), ...toList(next)];
   return found;
 }
 
@@ -207,7 +256,7 @@ function toList(value: ResponseHeaderValue): string[] {
 }
 
 function joined(value: ResponseHeaderValue): string | undefined {
-  if (value === undefined) return undefined;
+  if (value === undefined || typeof value === 'string') return value;
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 

@@ -3,6 +3,31 @@
  * `*` absorbs everything. Returns the value unchanged (same string) when nothing needs adding.
  */
 export function appendVary(existing: string | readonly string[] | number | undefined, tokens: readonly string[]): string {
+  // Adapters call this twice per response with the same frozen tokens (writing Vary, then checking it as the headers
+  // go out): the last answer for each is kept. Only strings and frozen token lists: the inputs cannot change.
+  if (tokens === lastTokens && existing === lastExisting) return lastValue;
+  if (tokens === lastTokensOnNone && existing === undefined) return lastValueOnNone;
+  const value = mergeVary(existing, tokens);
+  if ((existing === undefined || typeof existing === 'string') && Object.isFrozen(tokens)) {
+    if (existing === undefined) {
+      lastTokensOnNone = tokens;
+      lastValueOnNone = value;
+    } else {
+      lastTokens = tokens;
+      lastExisting = existing;
+      lastValue = value;
+    }
+  }
+  return value;
+}
+
+let lastTokens: readonly string[] | undefined;
+let lastExisting: string | undefined;
+let lastValue = '';
+let lastTokensOnNone: readonly string[] | undefined;
+let lastValueOnNone = '';
+
+function mergeVary(existing: string | readonly string[] | number | undefined, tokens: readonly string[]): string {
   const current = existing === undefined ? '' : Array.isArray(existing) ? existing.join(', ') : String(existing);
   if (tokens.length === 0) return current;
   if (current.trim() === '*') return '*';

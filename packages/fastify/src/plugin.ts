@@ -15,6 +15,8 @@ import { DelegatedPolicies } from './delegated-policies.js';
 import { type CompiledRoutePolicy, PolicySet } from './policies.js';
 import { type RouteEntry, RouteRegistry, kCatchAll, kRouteCors } from './route-registry.js';
 import { findUnseenRoutes, parsePrintedRoutes } from './unseen-routes.js';
+import { routeConfigReader } from './route-config.js';
+import { isSilentLogMethod } from './silent-log.js';
 
 type Done = HookHandlerDoneFunction;
 /** Names the plugin's own policy (paths no route serves) in conflict warnings. */
@@ -49,6 +51,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   const delegated = new DelegatedPolicies<PolicySet>();
   const registry = new RouteRegistry(fastify);
   const continued = new WeakSet<FastifyRequest>();
+  const routeConfig = routeConfigReader();
   const configLogger = options.logger === false ? undefined : (options.logger ?? defaultLogger);
   const conflictsSeen = new Set<string>();
   /** A CORS header the app set differently from polycors' decision: logged once per route and header. */
@@ -58,10 +61,16 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     conflictsSeen.add(key);
     configLogger?.warn(describeHeaderConflict(where, conflict));
   };
+  const reportPluginConflict = (conflict: CorsHeaderConflict) => reportConflict(PLUGIN_POLICY, conflict);
+  /** Each route's conflict reporter, made once (not one closure per request). */
+  const conflictReporter = (entry: RouteEntry | undefined): ((conflict: CorsHeaderConflict) => void) => {
+    if (entry === undefined) return reportPluginConflict;
+    return (entry.reportConflict ??= (conflict) => reportConflict(entry.where, conflict));
+  };
   /** Writes a decision on the reply, and guards it on the raw response until the headers go out. */
-  const writeDecision = (reply: FastifyReply, decision: CorsDecision, where: string) => {
+  const writeDecision = (reply: FastifyReply, decision: CorsDecision, entry: RouteEntry | undefined) => {
     setDecisionHeaders(reply, decision);
-    guardResponseHeaders(reply.raw, decision, (conflict) => reportConflict(where, conflict));
+    guardResponseHeaders(reply.raw, decision, conflictReporter(entry));
   };
 
   const catchAllPaths = new Set<string>();
@@ -162,11 +171,12 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
     const level = settings.refusalLogLevel;
     if (level === false || !decision.reason) return;
     const log = request.log as unknown as Record<LogLevel, (object: unknown, message: string) => void>;
+    if (isSilentLogMethod(log[level])) return; // logger: false, or a level pino has turned off
     log[level]?.({ cors: { kind: decision.kind, code: decision.reason.code, origin: origin.slice(0, 200) } }, `CORS ${decision.kind} refused [${decision.reason.code}]: ${decision.reason.message}`);
   };
 
-  const answerPreflight = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, compiled: CompiledRoutePolicy, where: string, origin: string, next: Done) => {
-    writeDecision(reply, decision, where);
+  const answerPreflight = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, compiled: CompiledRoutePolicy, entry: RouteEntry | undefined, origin: string, next: Done) => {
+    writeDecision(reply, decision, entry);
     if (!decision.allowed) {
       logRefusal(request, decision, origin);
       reply.code(decision.status ?? 403).header('content-length', '0').send();
@@ -183,43 +193,50 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   };
 
   const handlePreflight = (request: FastifyRequest, reply: FastifyReply, next: Done, origin: string, requestMethod: string) => {
-    withPolicies(request, (set) => {
-      const entry = registry.find(requestMethod, request.url, request.raw as unknown as { headers: Record<string, unknown> });
-      const compiled = set.forRoute(entry);
-      const headers = request.headers;
-      const corsRequest: CorsRequest = {
-        method: 'OPTIONS',
-        origin,
-        requestMethod,
-        requestHeaders: asString(headers['access-control-request-headers']),
-        requestPrivateNetwork: asString(headers['access-control-request-private-network']),
-      };
-      const decision = compiled.policy.evaluate(corsRequest, request, preflightRoutes(set, request, registry));
-      const where = entry?.where ?? PLUGIN_POLICY;
-      if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, where, origin, next), (error: unknown) => next(toError(error)));
-      else answerPreflight(request, reply, decision, compiled, where, origin, next);
-    }, next);
+    // Without a delegator, no closure per request: the plugin's policies are the only ones.
+    if (!delegator) return preflightWith(staticPolicies, request, reply, next, origin, requestMethod);
+    withPolicies(request, (set) => preflightWith(set, request, reply, next, origin, requestMethod), next);
+  };
+
+  const preflightWith = (set: PolicySet, request: FastifyRequest, reply: FastifyReply, next: Done, origin: string, requestMethod: string) => {
+    const entry = registry.find(requestMethod, request.url, request.raw as unknown as { headers: Record<string, unknown> });
+    const compiled = set.forRoute(entry);
+    const headers = request.headers;
+    const corsRequest: CorsRequest = {
+      method: 'OPTIONS',
+      origin,
+      requestMethod,
+      requestHeaders: asString(headers['access-control-request-headers']),
+      requestPrivateNetwork: asString(headers['access-control-request-private-network']),
+    };
+    const decision = compiled.policy.evaluate(corsRequest, request, preflightRoutes(set, request, registry));
+    if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, entry, origin, next), (error: unknown) => next(toError(error)));
+    else answerPreflight(request, reply, decision, compiled, entry, origin, next);
   };
 
   /** Actual (and not-CORS) requests: headers and Vary from the matched route's policy, then on to the app. */
   const handleActual = (request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void) => {
-    withPolicies(request, (set) => {
-      const config = request.routeOptions.config as RouteConfig;
-      const entry = config?.[kRouteCors] ?? (config && !config[kCatchAll] && !request.is404 ? lateEntry(request) : undefined);
-      const compiled = set.forRoute(entry);
-      const policy = compiled.policy;
-      // cors: false: no CORS headers, no Vary, origin functions not called.
-      if (!policy.enabled) return next();
-      const origin = request.headers.origin;
-      const decision = policy.evaluate({ method: request.raw.method ?? 'GET', origin }, request);
-      const apply = (d: CorsDecision) => {
-        writeDecision(reply, d, entry?.where ?? PLUGIN_POLICY);
-        if (!d.allowed) logRefusal(request, d, origin ?? '');
-        next();
-      };
-      if (isPromise(decision)) decision.then(apply, (error: unknown) => next(toError(error)));
-      else apply(decision);
-    }, next);
+    if (!delegator) return actualWith(staticPolicies, request, reply, next);
+    withPolicies(request, (set) => actualWith(set, request, reply, next), next);
+  };
+
+  const actualWith = (set: PolicySet, request: FastifyRequest, reply: FastifyReply, next: (error?: Error) => void) => {
+    const config = routeConfig(request) as RouteConfig;
+    const entry = config?.[kRouteCors] ?? (config && !config[kCatchAll] && !request.is404 ? lateEntry(request) : undefined);
+    const compiled = set.forRoute(entry);
+    const policy = compiled.policy;
+    // cors: false: no CORS headers, no Vary, origin functions not called.
+    if (!policy.enabled) return next();
+    const origin = request.headers.origin;
+    const decision = policy.evaluate({ method: request.raw.method ?? 'GET', origin }, request);
+    if (isPromise(decision)) decision.then((d) => applyActual(request, reply, d, entry, origin, next), (error: unknown) => next(toError(error)));
+    else applyActual(request, reply, decision, entry, origin, next);
+  };
+
+  const applyActual = (request: FastifyRequest, reply: FastifyReply, decision: CorsDecision, entry: RouteEntry | undefined, origin: string | undefined, next: (error?: Error) => void) => {
+    writeDecision(reply, decision, entry);
+    if (!decision.allowed) logRefusal(request, decision, origin ?? '');
+    next();
   };
 
   const hook = settings.hook;

@@ -8,7 +8,7 @@
  * constraints. Policies are compiled once, at `onReady`, when every route (and so every path's methods) is known.
  */
 import { createRequire } from 'node:module';
-import type { CorsPolicy } from '@polycors/core';
+import type { CorsHeaderConflict, CorsPolicy } from '@polycors/core';
 import type { FastifyInstance, RouteOptions } from 'fastify';
 
 /** Attached to each route's config so hooks find the route's compiled policy without a lookup. */
@@ -27,6 +27,8 @@ export interface RouteEntry {
   policy?: CorsPolicy;
   /** Methods its pattern serves (all routes on the same URL), filled at `onReady`. */
   pathMethods?: readonly string[];
+  /** Logs a CORS header conflict on this route's responses: made on first use, once per route. */
+  reportConflict?: (conflict: CorsHeaderConflict) => void;
 }
 
 interface FindMyWayRouter {
