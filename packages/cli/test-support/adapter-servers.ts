@@ -49,6 +49,11 @@ export async function startKoaApp(pageOrigin: string): Promise<RunningServer> {
   });
   app.use(cors({ origin: [pageOrigin], debug: true, logger: false, router }));
   app.use(router.routes()).use(router.allowedMethods());
+  return listenOnLoopback(app);
+}
+
+/** Listens on 127.0.0.1 on a free port; `close` also drops kept-alive connections. */
+async function listenOnLoopback(app: { listen(port: number, host: string, ready: () => void): Server }): Promise<RunningServer> {
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -99,16 +104,5 @@ export async function startExpressSubAppApp(pageOrigin: string): Promise<Running
   });
   app.use(expressCors({ origin: [pageOrigin], debug: true, logger: false }));
   app.use('/v1', v1);
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: (path) => `http://127.0.0.1:${port}${path}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return listenOnLoopback(app);
 }

@@ -2,22 +2,12 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Request, Response } from 'express';
 import { CorsConfigError, type ExpressCorsOptions, type ExpressCorsOptionsDelegate, cors } from '../src/index.js';
-import { EXPRESS_MAJORS, closeAll, corsHeaders, preflight, recordingLogger, send, start, varyTokens } from './helpers.js';
+import { EXPRESS_MAJORS, closeAll, corsHeaders, preflight, problemsOf, recordingLogger, send, start, varyTokens } from './helpers.js';
 
 const APP = 'https://app.example.com';
 const OTHER = 'https://other.example';
 
 afterEach(closeAll);
-
-function problemsOf(attempt: () => unknown): CorsConfigError['problems'] {
-  try {
-    attempt();
-  } catch (error) {
-    if (error instanceof CorsConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe.each(EXPRESS_MAJORS)('%s: cors package options', (_name, express) => {
   async function serve(options: ExpressCorsOptions | ExpressCorsOptionsDelegate) {

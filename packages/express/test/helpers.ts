@@ -4,6 +4,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import express4 from 'express4';
+import { CorsConfigError } from '../src/index.js';
 
 export interface Running {
   url: string;
@@ -107,3 +108,14 @@ export const EXPRESS_MAJORS = [
   ['Express 5', express],
   ['Express 4.22', express4 as unknown as typeof express],
 ] as const;
+
+/** The problems a CorsConfigError thrown by `attempt` lists (none when it does not throw). */
+export function problemsOf(attempt: () => unknown): CorsConfigError['problems'] {
+  try {
+    attempt();
+  } catch (error) {
+    if (error instanceof CorsConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Request, Response } from 'express';
 import { CorsConfigError, type CorsRefusal, cors, corsRoute } from '../src/index.js';
-import { EXPRESS_MAJORS, closeAll, corsHeaders, preflight, recordingLogger, send, start } from './helpers.js';
+import { EXPRESS_MAJORS, closeAll, corsHeaders, preflight, problemsOf, recordingLogger, send, start } from './helpers.js';
 
 const APP = 'https://app.example.com';
 const ADMIN = 'https://admin.example.com';
@@ -14,16 +14,6 @@ afterEach(closeAll);
 
 function methodsOf(value: string | undefined): string[] {
   return (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
-}
-
-function problemsOf(attempt: () => unknown): CorsConfigError['problems'] {
-  try {
-    attempt();
-  } catch (error) {
-    if (error instanceof CorsConfigError) return error.problems;
-    throw error;
-  }
-  return [];
 }
 
 describe.each(EXPRESS_MAJORS)('%s: sub-apps', (_name, express) => {

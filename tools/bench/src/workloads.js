@@ -164,3 +164,23 @@ export function floorAnswer(origin, method, requestMethod) {
 const FLOOR_ACTUAL_ANSWER = Object.freeze({ allowed: true, headers: HEADERS_ONLY, end: false });
 const FLOOR_PREFLIGHT_ANSWER = Object.freeze({ allowed: true, headers: FLOOR_PREFLIGHT, end: true });
 const FLOOR_REFUSED_ANSWER = Object.freeze({ allowed: false, headers: FLOOR_REFUSED, end: false });
+
+/** The floor as a Node-style middleware `(req, res, next)` (Express, Nest on Express). */
+export function floorMiddleware(req, res, next) {
+  const answer = floorAnswer(req.headers.origin, req.method, req.headers['access-control-request-method']);
+  if (answer.allowed) res.setHeader('access-control-allow-origin', req.headers.origin);
+  for (const [name, value] of answer.headers) res.setHeader(name, value);
+  if (answer.end) {
+    res.statusCode = 204;
+    res.end();
+  } else next();
+}
+
+/** The floor as a Fastify `onRequest` hook (Fastify, Nest on Fastify). */
+export function floorHook(request, reply, done) {
+  const answer = floorAnswer(request.headers.origin, request.method, request.headers['access-control-request-method']);
+  if (answer.allowed) reply.header('access-control-allow-origin', request.headers.origin);
+  for (const [name, value] of answer.headers) reply.header(name, value);
+  if (answer.end) reply.code(204).send();
+  else done();
+}

@@ -1,6 +1,6 @@
 /** Express 5: no CORS, `cors`, or `@polycors/express`. */
 import express from 'express';
-import { BODY, floorAnswer, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
+import { BODY, floorMiddleware, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = express();
@@ -14,15 +14,7 @@ export async function createApp(contender, allowlist) {
     // As its docs show it: app.use(cors(...)) before the routes, which it reads from the app.
     app.use(cors(polycorsOptions(allowlist)));
   } else if (contender === 'headers only') {
-    app.use((req, res, next) => {
-      const answer = floorAnswer(req.headers.origin, req.method, req.headers['access-control-request-method']);
-      if (answer.allowed) res.setHeader('access-control-allow-origin', req.headers.origin);
-      for (const [name, value] of answer.headers) res.setHeader(name, value);
-      if (answer.end) {
-        res.statusCode = 204;
-        res.end();
-      } else next();
-    });
+    app.use(floorMiddleware);
   } else if (contender !== 'none') {
     throw new Error(`express: unknown contender ${contender}`);
   }

@@ -1,6 +1,6 @@
 /** Fastify 5: no CORS, `@fastify/cors`, or `@polycors/fastify`. */
 import Fastify from 'fastify';
-import { BODY, floorAnswer, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
+import { BODY, floorHook, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 export async function createApp(contender, allowlist) {
   const app = Fastify({ logger: false });
@@ -12,13 +12,7 @@ export async function createApp(contender, allowlist) {
     const plugin = mod.default ?? mod.polycors;
     await app.register(plugin, polycorsOptions(allowlist));
   } else if (contender === 'headers only') {
-    app.addHook('onRequest', (request, reply, done) => {
-      const answer = floorAnswer(request.headers.origin, request.method, request.headers['access-control-request-method']);
-      if (answer.allowed) reply.header('access-control-allow-origin', request.headers.origin);
-      for (const [name, value] of answer.headers) reply.header(name, value);
-      if (answer.end) reply.code(204).send();
-      else done();
-    });
+    app.addHook('onRequest', floorHook);
   } else if (contender !== 'none') {
     throw new Error(`fastify: unknown contender ${contender}`);
   }

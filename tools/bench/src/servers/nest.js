@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import { Controller, Get, Module, Put } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { BODY, floorAnswer, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
+import { BODY, floorHook, floorMiddleware, ROUTE, corsPackageOptions, polycorsOptions } from '../workloads.js';
 
 class ResourceController {
   get() {
@@ -44,23 +44,9 @@ export async function createApp(contender, allowlist, platform) {
   const app = await NestFactory.create(AppModule, adapter, { logger: false, abortOnError: false });
   if (contender === 'enableCors') app.enableCors(corsPackageOptions(allowlist));
   if (contender === 'headers only' && platform === 'fastify') {
-    app.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-      const answer = floorAnswer(request.headers.origin, request.method, request.headers['access-control-request-method']);
-      if (answer.allowed) reply.header('access-control-allow-origin', request.headers.origin);
-      for (const [name, value] of answer.headers) reply.header(name, value);
-      if (answer.end) reply.code(204).send();
-      else done();
-    });
+    app.getHttpAdapter().getInstance().addHook('onRequest', floorHook);
   } else if (contender === 'headers only') {
-    app.use((req, res, next) => {
-      const answer = floorAnswer(req.headers.origin, req.method, req.headers['access-control-request-method']);
-      if (answer.allowed) res.setHeader('access-control-allow-origin', req.headers.origin);
-      for (const [name, value] of answer.headers) res.setHeader(name, value);
-      if (answer.end) {
-        res.statusCode = 204;
-        res.end();
-      } else next();
-    });
+    app.use(floorMiddleware);
   }
   if (platform === 'express') app.getHttpAdapter().getInstance().disable('x-powered-by');
   return {
