@@ -1,7 +1,7 @@
 /** Every `cors` 2.8 option, with the meaning it has there (and where polycors is stricter, the safer answer). */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Request, Response } from 'express';
-import { CorsConfigError, type ExpressCorsOptions, type ExpressCorsOptionsDelegate, cors } from '../src/index.js';
+import { type ExpressCorsOptions, type ExpressCorsOptionsDelegate, cors } from '../src/index.js';
 import { EXPRESS_MAJORS, closeAll, corsHeaders, preflight, problemsOf, recordingLogger, send, start, varyTokens } from './helpers.js';
 
 const APP = 'https://app.example.com';

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { Request, Response } from 'express';
-import { CorsConfigError, type CorsRefusal, cors, corsRoute } from '../src/index.js';
+import { type CorsRefusal, cors, corsRoute } from '../src/index.js';
 import { EXPRESS_MAJORS, closeAll, corsHeaders, preflight, problemsOf, recordingLogger, send, start } from './helpers.js';
 
 const APP = 'https://app.example.com';
