@@ -105,6 +105,11 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
   /** An origin function answered '*': `*` without credentials, and Vary: Origin, since another origin may get another answer. */
   private readonly allowedAnyByFunction: CorsDecision;
   private readonly exactDecisions = new Map<string, CorsDecision>();
+  /**
+   * The last allowed preflight answer per listed origin (and for `*`): a page sends the same method and headers on
+   * every preflight, so the answer is looked up, not rebuilt. Keys are a bounded set (the exact origins listed).
+   */
+  private readonly preflightMemo = new Map<string, PreflightMemo>();
 
   /** The `polycors-policy` debug header: which policy refused, in header-safe characters. */
   private readonly policyHeader: Header | undefined;
@@ -177,8 +182,19 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     }
     const decision = this.decide(request, context);
     if (routes === undefined || request.origin === undefined || request.requestMethod === undefined || request.method !== 'OPTIONS') return decision;
-    const judges = routes as unknown as PreflightRoutes<SiblingJudge>;
-    const guard = (d: CorsDecision) => (d.kind === 'preflight' && d.allowed ? guardPreflightForSiblings(this, d, request, context, judges) : d);
+    // The common case, without a closure per preflight: answered at once, one handler for the method.
+    const alternatives = routes.alternatives;
+    if (!isPromise(decision) && (alternatives === undefined || alternatives.length === 0)) return this.guardSiblings(decision, request, context, routes);
+    return this.guardedByRoutes(decision, request, context, routes);
+  }
+
+  private guardSiblings(decision: CorsDecision, request: CorsRequest, context: CorsContext, routes: PreflightRoutes<CorsPolicy>): CorsDecision | Promise<CorsDecision> {
+    if (decision.kind !== 'preflight' || !decision.allowed) return decision;
+    return guardPreflightForSiblings(this, decision, request, context, routes as unknown as PreflightRoutes<SiblingJudge>);
+  }
+
+  private guardedByRoutes(decision: CorsDecision | Promise<CorsDecision>, request: CorsRequest, context: CorsContext, routes: PreflightRoutes<CorsPolicy>): CorsDecision | Promise<CorsDecision> {
+    const guard = (d: CorsDecision) => this.guardSiblings(d, request, context, routes);
     const guarded = isPromise(decision) ? decision.then(guard) : guard(decision);
     const alternatives = routes.alternatives?.filter((policy) => policy !== this) ?? [];
     if (alternatives.length === 0) return guarded;
@@ -223,7 +239,7 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
 
     const s = this.settings;
     if (s.anyOrigin) {
-      return kind === 'actual' ? this.allowedAnyActual : this.preflight('*', request, context);
+      return kind === 'actual' ? this.allowedAnyActual : this.preflight('*', request, context, true);
     }
     if (s.reflectAnyOrigin) {
       // Only a serialised origin is ever reflected, whatever bytes an adapter passes in.
@@ -237,11 +253,11 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
 
   private afterOriginMatch(match: OriginMatch, kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {
     if (match === OriginMatch.AllowedExact && kind === 'actual') return this.allowedExactActual(origin);
-    if (match === OriginMatch.AllowedAny) return kind === 'actual' ? this.allowedAnyByFunction : this.preflight('*', request, context);
+    if (match === OriginMatch.AllowedAny) return kind === 'actual' ? this.allowedAnyByFunction : this.preflight('*', request, context, true);
     const opaque = this.opaqueRefusal(match, origin);
     if (opaque !== undefined) return this.refuse(kind, opaque, request, context);
     if (match === OriginMatch.Allowed || match === OriginMatch.AllowedRegExp || match === OriginMatch.AllowedPattern || match === OriginMatch.AllowedExact) {
-      return this.allowOrigin(kind, origin, request, context);
+      return this.allowOrigin(kind, origin, request, context, match === OriginMatch.AllowedExact);
     }
     if (match === OriginMatch.FunctionFailed) return this.refuse(kind, reasons.originFunctionError(origin), request, context);
     if (match === OriginMatch.FunctionTimedOut) return this.refuse(kind, reasons.originFunctionTimeout(origin, this.settings.originTimeout), request, context);
@@ -273,16 +289,21 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     return decision;
   }
 
-  private allowOrigin(kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext): CorsDecision {
-    if (kind === 'preflight') return this.preflight(origin, request, context);
+  private allowOrigin(kind: CorsRequestKind, origin: string, request: CorsRequest, context: CorsContext, listed = false): CorsDecision {
+    if (kind === 'preflight') return this.preflight(origin, request, context, listed);
     const headers: Header[] = [['access-control-allow-origin', origin]];
     for (const header of this.actualTail) headers.push(header);
     return { kind, allowed: true, headers, vary: VARY_ORIGIN };
   }
 
-  private preflight(allowOrigin: string, request: CorsRequest, context: CorsContext): CorsDecision {
+  /** `memo`: `allowOrigin` is one of a bounded set (a listed origin, or `*`), so its last answer may be kept. */
+  private preflight(allowOrigin: string, request: CorsRequest, context: CorsContext, memo = false): CorsDecision {
     const s = this.settings;
     const method = request.requestMethod as string;
+    const remembered = memo ? this.preflightMemo.get(allowOrigin) : undefined;
+    if (remembered !== undefined && remembered.method === method && remembered.requestHeaders === request.requestHeaders && remembered.privateNetwork === request.requestPrivateNetwork) {
+      return remembered.decision;
+    }
     // Safelisted methods are never checked against Access-Control-Allow-Methods: such a preflight (sent for a
     // header) is judged by its origin and headers.
     if (!s.anyMethod && !this.methodSet.has(method) && !SAFELISTED_METHODS.has(method)) {
@@ -321,7 +342,12 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     const vary = this.dependsOnOrigin ? VARY_PREFLIGHT : VARY_PREFLIGHT_ANY_ORIGIN;
     const decision: CorsDecision = { kind: 'preflight', allowed: true, status: s.optionsSuccessStatus, headers, vary };
     if (s.preflightContinue) decision.continue = true;
-    return decision;
+    if (!memo) return decision;
+    // Shared from now on: frozen, like every other decision built once.
+    Object.freeze(headers);
+    const frozen = freezeDecision(decision);
+    this.preflightMemo.set(allowOrigin, { method, requestHeaders: request.requestHeaders, privateNetwork: request.requestPrivateNetwork, decision: frozen });
+    return frozen;
   }
 
   private checkHeaders(requested: string): HeaderListVerdict {
@@ -353,6 +379,13 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     }
     return decision;
   }
+}
+
+interface PreflightMemo {
+  readonly method: string;
+  readonly requestHeaders: string | undefined;
+  readonly privateNetwork: string | undefined;
+  readonly decision: CorsDecision;
 }
 
 function headerSafe(character: string): string {

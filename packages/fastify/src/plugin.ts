@@ -13,7 +13,7 @@ import type { AdapterSettings, CorsOptionsDelegate, PolycorsHook, PolycorsOption
 import { OriginTranslator } from './origin.js';
 import { DelegatedPolicies } from './delegated-policies.js';
 import { type CompiledRoutePolicy, PolicySet } from './policies.js';
-import { type RouteEntry, RouteRegistry, kCatchAll, kRouteCors } from './route-registry.js';
+import { type RouteEntry, RouteRegistry, type UrlRoutes, kCatchAll, kRouteCors } from './route-registry.js';
 import { findUnseenRoutes, parsePrintedRoutes } from './unseen-routes.js';
 import { routeConfigReader } from './route-config.js';
 import { isSilentLogMethod } from './silent-log.js';
@@ -199,7 +199,9 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
   };
 
   const preflightWith = (set: PolicySet, request: FastifyRequest, reply: FastifyReply, next: Done, origin: string, requestMethod: string) => {
-    const entry = registry.find(requestMethod, request.url, request.raw as unknown as { headers: Record<string, unknown> });
+    const raw = request.raw as unknown as { headers: Record<string, unknown> };
+    const routes = registry.routesAt(request.url, raw);
+    const entry = registry.findIn(routes, requestMethod, request.url, raw);
     const compiled = set.forRoute(entry);
     const headers = request.headers;
     const corsRequest: CorsRequest = {
@@ -209,7 +211,7 @@ function polycorsPlugin(fastify: FastifyInstance, rawOptions: PolycorsOptions | 
       requestHeaders: asString(headers['access-control-request-headers']),
       requestPrivateNetwork: asString(headers['access-control-request-private-network']),
     };
-    const decision = compiled.policy.evaluate(corsRequest, request, preflightRoutes(set, request, registry));
+    const decision = compiled.policy.evaluate(corsRequest, request, preflightRoutes(set, routes, set === staticPolicies));
     if (isPromise(decision)) decision.then((d) => answerPreflight(request, reply, d, compiled, entry, origin, next), (error: unknown) => next(toError(error)));
     else answerPreflight(request, reply, decision, compiled, entry, origin, next);
   };
@@ -304,13 +306,18 @@ export function readAdapterSettings(options: PolycorsOptions): AdapterSettings {
   };
 }
 
-/** The policy of every route at the preflight's URL, by method: core keeps the answer within what each allows. */
-function preflightRoutes(set: PolicySet, request: FastifyRequest, registry: RouteRegistry): PreflightRoutes<CorsPolicy> {
-  const served = registry.servedAt(request.url, request.raw as unknown as { headers: Record<string, unknown> });
+/**
+ * The policy of every route at the preflight's URL, by method: core keeps the answer within what each allows.
+ * `keep`: `set` is the plugin's own (not a delegator's), so the answer is kept with the URL's routes.
+ */
+function preflightRoutes(set: PolicySet, at: UrlRoutes, keep: boolean): PreflightRoutes<CorsPolicy> {
+  if (keep && at.derived !== undefined) return at.derived as PreflightRoutes<CorsPolicy>;
   const routes: [string, CorsPolicy][] = [];
-  for (const [method, entry] of served) routes.push([method, set.forRoute(entry).policy]);
+  for (const [method, entry] of at.served) routes.push([method, set.forRoute(entry).policy]);
   // Requests no route serves get Fastify's 404: no handler a cached answer could let them reach.
-  return { served: routes, fallback: undefined };
+  const answer: PreflightRoutes<CorsPolicy> = { served: routes, fallback: undefined };
+  if (keep) at.derived = answer;
+  return answer;
 }
 
 /** Writes a decision's headers on the reply (where hooks and handlers see them) and merges its Vary tokens. */

@@ -38,6 +38,16 @@ interface FindMyWayRouter {
   constrainer: { deriveSyncConstraints(req: unknown, ctx: unknown): Record<string, unknown> };
 }
 
+/** What the router serves at one URL: each method a route serves there (but OPTIONS), with that route. */
+export interface UrlRoutes {
+  readonly served: readonly (readonly [method: string, entry: RouteEntry])[];
+  /** Left to the plugin: what it derives from `served` for its own policies, kept with them. */
+  derived?: unknown;
+}
+
+/** URLs whose routes are remembered (unconstrained routers only); the memory starts over when full. */
+const URL_MEMO_LIMIT = 1024;
+
 type FindMyWayFactory = (options: Record<string, unknown>) => FindMyWayRouter;
 
 /** find-my-way as Fastify resolves it: the app's Fastify decides the version, so both routers agree. */
@@ -59,6 +69,7 @@ export class RouteRegistry {
   /** Methods with at least one route: a preflight asking for anything else is not looked up. */
   private readonly methods = new Set<string>();
   private constrained = false;
+  private readonly urlMemo = new Map<string, UrlRoutes>();
 
   constructor(fastify: FastifyInstance) {
     // Fastify 5 keeps router options under routerOptions; older apps still pass them at the top level.
@@ -142,6 +153,30 @@ export class RouteRegistry {
       // A URL the router cannot read: judged by the plugin's own policy.
     }
     return undefined;
+  }
+
+  /**
+   * `servedAt` for a preflight, remembered per URL when no route has constraints: the router is sealed, so the same
+   * URL always resolves to the same routes, and a page sends the same preflight again and again.
+   */
+  routesAt(url: string, request: { headers: Record<string, unknown> }): UrlRoutes {
+    if (this.constrained || !this.router) return { served: this.servedAt(url, request) };
+    let routes = this.urlMemo.get(url);
+    if (routes === undefined) {
+      // Bounded: a client sending ever new URLs (query strings) only ever fills it up to the limit.
+      if (this.urlMemo.size >= URL_MEMO_LIMIT) this.urlMemo.clear();
+      routes = { served: this.servedAt(url, request) };
+      this.urlMemo.set(url, routes);
+    }
+    return routes;
+  }
+
+  /** `find(method, ...)` from `routesAt`'s answer, for any method but OPTIONS (which `served` leaves out). */
+  findIn(routes: UrlRoutes, method: string, url: string, request: { headers: Record<string, unknown> }): RouteEntry | undefined {
+    if (method === 'OPTIONS') return this.find(method, url, request);
+    const served = routes.served;
+    for (let i = 0; i < served.length; i++) if (served[i][0] === method) return served[i][1];
+    return served.length > 0 ? served[0][1] : undefined;
   }
 
   /**
