@@ -47,6 +47,8 @@ export interface UrlRoutes {
 
 /** URLs whose routes are remembered (unconstrained routers only); the memory starts over when full. */
 const URL_MEMO_LIMIT = 1024;
+/** Longer URLs are resolved each time, so the memory stays small whatever URLs a client sends (1,024 × 2 KiB at most). */
+const URL_MEMO_MAX_LENGTH = 2048;
 
 type FindMyWayFactory = (options: Record<string, unknown>) => FindMyWayRouter;
 
@@ -160,7 +162,7 @@ export class RouteRegistry {
    * URL always resolves to the same routes, and a page sends the same preflight again and again.
    */
   routesAt(url: string, request: { headers: Record<string, unknown> }): UrlRoutes {
-    if (this.constrained || !this.router) return { served: this.servedAt(url, request) };
+    if (this.constrained || !this.router || url.length > URL_MEMO_MAX_LENGTH) return { served: this.servedAt(url, request) };
     let routes = this.urlMemo.get(url);
     if (routes === undefined) {
       // Bounded: a client sending ever new URLs (query strings) only ever fills it up to the limit.

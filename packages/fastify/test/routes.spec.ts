@@ -306,3 +306,37 @@ describe("sibling routes and the browser's preflight cache (one answer is cached
     expect(get.headers['cache-control']).toBeUndefined();
   });
 });
+
+describe('preflights asked again (the registry remembers what serves each URL)', () => {
+  const routes = async (app: FastifyInstance) => {
+    await app.register(polycors, { origin: [APP] });
+    app.get('/items/:id', async () => 'item');
+    app.delete('/items/:id', { config: { cors: { origin: ADMIN } } }, async () => 'deleted');
+    app.get('/open', async () => 'open');
+  };
+  const view = (response: { status: number; headers: Record<string, string | string[] | undefined> }) =>
+    `${response.status} ${String(response.headers['access-control-allow-origin'])} ${String(response.headers['access-control-allow-methods'])}`;
+
+  it('answers each repeat, query strings, long URLs and more URLs than it keeps as a fresh server does', async () => {
+    const asks: [string, string, string][] = [];
+    for (let i = 0; i < 1100; i++) asks.push([`/items/${i % 3}?page=${i}`, i % 2 ? ADMIN : APP, i % 2 ? 'DELETE' : 'PUT']);
+    asks.push([`/items/1?q=${'x'.repeat(3000)}`, ADMIN, 'DELETE'], ['/open', APP, 'DELETE'], ['/items/1', APP, 'DELETE'], ['/items/1', ADMIN, 'DELETE'], ['/nowhere', APP, 'PUT']);
+    const warm = await start(routes);
+    const repeated: string[] = [];
+    for (const [path, origin, method] of asks) repeated.push(view(await warm.send('OPTIONS', path, preflight(origin, method))));
+    // Every answer again, each from a server that has seen no other preflight.
+    const fresh: string[] = [];
+    for (const [path, origin, method] of asks.slice(-8)) fresh.push(view(await (await start(routes)).send('OPTIONS', path, preflight(origin, method))));
+    expect(repeated.slice(-8)).toEqual(fresh);
+    expect(new Set(repeated.slice(0, 1100).filter((_, i) => i % 2 === 0))).toEqual(new Set(['403 undefined undefined']));
+    expect(new Set(repeated.slice(0, 1100).filter((_, i) => i % 2 === 1))).toEqual(new Set(['204 https://admin.example.com DELETE']));
+    // The route's origin adds to the plugin's (merge rules); an unrouted URL is judged by the plugin's policy.
+    expect(repeated.slice(-5)).toEqual([
+      '204 https://admin.example.com DELETE',
+      '403 undefined undefined',
+      '204 https://app.example.com GET, HEAD, DELETE',
+      '204 https://admin.example.com DELETE',
+      '204 https://app.example.com GET, HEAD, PUT, PATCH, POST, DELETE',
+    ]);
+  });
+});
