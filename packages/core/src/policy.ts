@@ -14,6 +14,7 @@ import { isSerialisedOrigin } from './origins/request-origin.js';
 import { reasons, summarise } from './reasons.js';
 import { type HeaderListVerdict, MAX_REQUEST_HEADER_NAMES, checkRequestHeaders } from './request-headers.js';
 import { OriginGrant, type PreflightRoutes, type SiblingJudge, guardPreflightForSiblings, narrowToAlternatives } from './preflight-siblings.js';
+import { keepTickObjectShape } from './tick-object-shape.js';
 import { isToken } from './tokens.js';
 import { type NormalisedSettings, type ValidateContext, validateOptions } from './validate.js';
 
@@ -120,6 +121,8 @@ class CompiledCorsPolicy implements CorsPolicy, SiblingJudge {
     source?: string,
   ) {
     const s = settings;
+    // Once per process: a server that compiles a CORS policy is about to serve requests (see tick-object-shape.ts).
+    keepTickObjectShape();
     // Route paths may hold characters a header cannot (setHeader would throw): percent-encode them.
     if (s.debug && source) this.policyHeader = ['polycors-policy', source.replace(/[^\x20-\x7e]/gu, headerSafe).slice(0, 300)];
     this.enabled = s.enabled;
