@@ -4,7 +4,15 @@
  * `{ ready: port }` or `{ error }`. One configuration per process: a 3-origin app does not carry a 10,000-origin
  * list in its heap (measurably slower in every request, even when the list is never consulted).
  */
+import { executionAsyncResource } from 'node:async_hooks';
+
 const [framework, contender, allowlist = 'small'] = process.argv.slice(2);
+
+// Every contender's process keeps one nextTick task object alive, as @polycors/core does for itself: without it,
+// a full GC at the wrong moment leaves Node's task-object inline caches megamorphic and that process pays about
+// 40,000 instructions more per request, at random (NOTES.md, "part 1 answered"). The benchmark compares CORS
+// layers, not which process was unlucky.
+process.nextTick(() => void (globalThis.benchHeldTickTask = executionAsyncResource()));
 
 async function start() {
   let createApp;
