@@ -6,7 +6,7 @@
  * task is queued frees the chain, the next task builds a new one, and the inline caches of `nextTick` (inlined into
  * Node's stream and HTTP code) see one more map each time. After a few, they go megamorphic and every property of
  * every task is defined through the V8 runtime: about 1,300 instructions each, 30 per HTTP request (measured with
- * callgrind: a Fastify preflight at 145,500 instructions instead of 106,200). Whether a process falls into that state
+ * callgrind: a Fastify preflight at 145,500 instructions in that state, 111,500 with this module). Whether a process falls into that state
  * depends on when its startup's mark-compact lands, so it struck some processes and not others (the "identical
  * processes 35% apart" of BENCHMARKS.md). Holding one task object keeps its map, and with it the chain, alive.
  */

@@ -2,7 +2,7 @@
  * Child-process entry: `node server-entry.js <framework> <contender> <small|large>`. Starts the contender with the
  * 3-origin or the 10,000-origin allowlist on 127.0.0.1, port 0, and tells the parent the port over IPC:
  * `{ ready: port }` or `{ error }`. One configuration per process: a 3-origin app does not carry a 10,000-origin
- * list in its heap (measurably slower in every request, even when the list is never consulted).
+ * list in its heap.
  */
 import { executionAsyncResource } from 'node:async_hooks';
 
@@ -11,7 +11,8 @@ const [framework, contender, allowlist = 'small'] = process.argv.slice(2);
 // Every contender's process keeps one nextTick task object alive, as @polycors/core does for itself: without it,
 // a full GC at the wrong moment leaves Node's task-object inline caches megamorphic and that process pays about
 // 40,000 instructions more per request, at random (NOTES.md, "part 1 answered"). The benchmark compares CORS
-// layers, not which process was unlucky.
+// layers, not which process was unlucky. Written out here rather than imported from @polycors/core: the incumbents'
+// processes must not load polycors.
 process.nextTick(() => void (globalThis.benchHeldTickTask = executionAsyncResource()));
 
 async function start() {
